@@ -1,0 +1,54 @@
+/**
+ * Stable machine-readable codes carried by every {@link Anime2dError}.
+ * Applications branch on `error.code`; the message is for people.
+ */
+export type Anime2dErrorCode =
+  | "INVALID_INPUT"
+  | "INVALID_OPTION"
+  | "DECODE_FAILED"
+  | "ENCODE_FAILED"
+  | "INPUT_TOO_LARGE"
+  | "UNKNOWN_STYLE"
+  | "MODEL_NOT_FOUND"
+  | "MODEL_INTEGRITY"
+  | "MODEL_DOWNLOAD_FAILED"
+  | "MODEL_LOAD_FAILED"
+  | "MODEL_MISMATCH"
+  | "INFERENCE_FAILED"
+  | "NO_FACE"
+  | "UNSUPPORTED"
+  | "ABORTED";
+
+/**
+ * The one error type anime2d throws. `code` is stable across versions;
+ * `cause` holds the underlying error (from ONNX Runtime, the codec, the network) when there is one.
+ */
+export class Anime2dError extends Error {
+  /** Stable code to branch on. */
+  readonly code: Anime2dErrorCode;
+
+  constructor(code: Anime2dErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "Anime2dError";
+    this.code = code;
+  }
+}
+
+/** True when `value` is an {@link Anime2dError}, optionally with the given code. */
+export function isAnime2dError(value: unknown, code?: Anime2dErrorCode): value is Anime2dError {
+  return value instanceof Anime2dError && (code === undefined || value.code === code);
+}
+
+/** Throws `ABORTED` when the signal has fired; called between pipeline stages. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new Anime2dError("ABORTED", "The operation was aborted.", { cause: signal.reason });
+  }
+}
+
+/** Wraps a foreign error into an {@link Anime2dError} unless it already is one. */
+export function asAnime2dError(error: unknown, code: Anime2dErrorCode, message: string): Anime2dError {
+  if (error instanceof Anime2dError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new Anime2dError(code, `${message}: ${detail}`, { cause: error });
+}

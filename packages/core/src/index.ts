@@ -1,0 +1,21 @@
+/**
+ * anime2d core: runtime-agnostic image math, model registry, model resolution and the
+ * stylization pipeline. Platform adapters (`anime2d/node`, `anime2d/web`) inject ONNX
+ * Runtime, an image codec and IO.
+ * @packageDocumentation
+ */
+export * from "./errors.js";
+export * from "./image.js";
+export * from "./tensor.js";
+export * from "./registry.js";
+export * from "./platform.js";
+export * from "./env.js";
+export * from "./progress.js";
+export * from "./model-source.js";
+export * from "./model-pool.js";
+export * from "./generate.js";
+export * from "./input.js";
+export * from "./output.js";
+export * from "./strength.js";
+export * from "./pipeline.js";
+export * from "./stylizer.js";

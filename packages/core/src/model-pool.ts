@@ -1,0 +1,103 @@
+import type { InferenceSession, Tensor } from "onnxruntime-common";
+import { Anime2dError, asAnime2dError, throwIfAborted } from "./errors.js";
+import { env } from "./env.js";
+import { resolveModelBytes, type ModelSource } from "./model-source.js";
+import type { Platform } from "./platform.js";
+import type { ProgressCallback } from "./progress.js";
+import type { ModelSpec } from "./registry.js";
+
+/** A model whose session is open and whose IO names were checked against its spec. */
+export interface LoadedModel {
+  spec: ModelSpec;
+  session: InferenceSession;
+  /** Runs the model on one float32 tensor; returns the output tensor's data and dims. */
+  run(input: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: readonly number[] }>;
+}
+
+/** Options that decide which file a model is loaded from and how its session runs. */
+export interface ModelPoolOptions {
+  /** Folder with model files (wins over `env.modelDir`). */
+  modelDir?: string;
+  /** Explicit files per model id (path, URL or bytes). */
+  models?: Record<string, ModelSource>;
+  /** ONNX Runtime intra-op threads; the runtime's default when unset. */
+  threads?: number;
+}
+
+/**
+ * Opens each model once and keeps its session (one per model file) until disposed:
+ * session creation costs far more than a run.
+ */
+export class ModelPool {
+  private readonly sessions = new Map<string, Promise<LoadedModel>>();
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly options: ModelPoolOptions = {},
+  ) {}
+
+  /** Returns the loaded model, opening it on first use. */
+  async get(spec: ModelSpec, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<LoadedModel> {
+    const source = this.options.models?.[spec.id];
+    const key = `${spec.id}\u0000${spec.sha256 ?? ""}\u0000${typeof source === "string" ? source : source ? "bytes" : ""}`;
+    let loading = this.sessions.get(key);
+    if (!loading) {
+      loading = this.open(spec, source, signal, onProgress);
+      this.sessions.set(key, loading);
+      // A failed load is not cached: the next call tries again (the file may have been fixed).
+      loading.catch(() => this.sessions.delete(key));
+    }
+    return loading;
+  }
+
+  /** Releases every session. */
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.session.release()));
+  }
+
+  private async open(spec: ModelSpec, source: ModelSource | undefined, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<LoadedModel> {
+    const bytes = await resolveModelBytes(spec, this.platform.io, env, { source, modelDir: this.options.modelDir, signal, onProgress });
+    throwIfAborted(signal);
+    onProgress?.({ stage: "load-model", model: spec.id });
+    let session: InferenceSession;
+    try {
+      session = await this.platform.ort.InferenceSession.create(bytes, {
+        graphOptimizationLevel: "all",
+        ...this.platform.sessionOptions?.({ threads: this.options.threads }),
+      });
+    } catch (error) {
+      throw asAnime2dError(error, "MODEL_LOAD_FAILED", `ONNX Runtime could not load model "${spec.id}" (${spec.file})`);
+    }
+    checkNames(spec, session);
+    return { spec, session, run: (data, dims) => this.run(spec, session, data, dims) };
+  }
+
+  private async run(spec: ModelSpec, session: InferenceSession, data: Float32Array, dims: readonly number[]) {
+    const input = new this.platform.ort.Tensor("float32", data, dims);
+    let outputs: InferenceSession.OnnxValueMapType;
+    try {
+      outputs = await session.run({ [spec.input.name]: input });
+    } catch (error) {
+      throw asAnime2dError(error, "INFERENCE_FAILED", `Running model "${spec.id}" on a ${dims.join("×")} tensor failed`);
+    } finally {
+      input.dispose?.();
+    }
+    const output = outputs[spec.output.name] as Tensor;
+    const result = { data: output.data as Float32Array, dims: output.dims };
+    for (const name of Object.keys(outputs)) if (name !== spec.output.name) (outputs[name] as Tensor).dispose?.();
+    return result;
+  }
+}
+
+function checkNames(spec: ModelSpec, session: InferenceSession): void {
+  if (!session.inputNames.includes(spec.input.name) || !session.outputNames.includes(spec.output.name)) {
+    void session.release();
+    throw new Anime2dError(
+      "MODEL_MISMATCH",
+      `Model "${spec.id}" has inputs [${session.inputNames}] and outputs [${session.outputNames}]; ` +
+        `its spec expects input "${spec.input.name}" and output "${spec.output.name}".`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { Anime2dError, throwIfAborted } from "./errors.js";
+import { env } from "./env.js";
+import { joinAlpha, splitAlpha, type RgbImage } from "./image.js";
+import { loadImage, type ImageInput } from "./input.js";
+import { runImageModel } from "./generate.js";
+import type { ModelPool } from "./model-pool.js";
+import { AnimeImage } from "./output.js";
+import type { Platform } from "./platform.js";
+import { reporter, type ProgressCallback } from "./progress.js";
+import { DEFAULT_STYLE, getModel } from "./registry.js";
+import { mixStrength } from "./strength.js";
+
+/** Options of one `stylize()` call. */
+export interface StylizeOptions {
+  /** Registered style id (see `listStyles()`); default `"hayao"`. */
+  style?: string;
+  /** 0..1: how much of the stylized image to mix over the original (default 1). */
+  strength?: number;
+  /** Cancels the work between stages; the promise rejects with code `ABORTED`. */
+  signal?: AbortSignal;
+  /** Receives progress events per stage. */
+  onProgress?: ProgressCallback;
+  /** Largest accepted input in pixels (default `env.maxInputPixels`, 100 MP). */
+  maxInputPixels?: number;
+}
+
+/** What the pipeline needs: the platform and the open models. */
+export interface PipelineContext {
+  platform: Platform;
+  pool: ModelPool;
+}
+
+/**
+ * The one stylization pipeline, shared by every platform: load and decode, split alpha,
+ * run the style generator, mix by strength, re-attach alpha.
+ */
+export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, options: StylizeOptions = {}): Promise<AnimeImage> {
+  const { signal } = options;
+  const progress = reporter(options.onProgress);
+  const spec = getModel(options.style ?? DEFAULT_STYLE, "style");
+  const strength = checkStrength(options.strength);
+  throwIfAborted(signal);
+
+  progress({ stage: "decode" });
+  const image = await loadImage(ctx.platform, input, { maxPixels: options.maxInputPixels ?? env.maxInputPixels, signal });
+  const { rgb, alpha, width, height } = splitAlpha(image);
+  const original: RgbImage = { data: rgb, width, height };
+
+  let result = original;
+  if (strength > 0) {
+    const model = await ctx.pool.get(spec, signal, progress);
+    throwIfAborted(signal);
+    progress({ stage: "inference", model: spec.id, progress: 0 });
+    const styled = await runImageModel(model, original);
+    progress({ stage: "inference", model: spec.id, progress: 1 });
+    result = mixStrength(original, styled, strength);
+  }
+  throwIfAborted(signal);
+  progress({ stage: "done" });
+  return new AnimeImage(joinAlpha(result.data, alpha, width, height), ctx.platform);
+}
+
+function checkStrength(strength: number | undefined): number {
+  if (strength === undefined) return 1;
+  if (typeof strength !== "number" || !(strength >= 0 && strength <= 1)) {
+    throw new Anime2dError("INVALID_OPTION", `strength must be a number from 0 to 1, got ${strength}.`);
+  }
+  return strength;
+}

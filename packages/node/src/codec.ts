@@ -1,0 +1,34 @@
+import sharp from "sharp";
+import { Anime2dError, checkPixels, type ImageCodec, type RawImage } from "@anime2d/core";
+
+/**
+ * sharp as the codec: JPEG, PNG, WebP, AVIF, TIFF, GIF (first frame). EXIF orientation is
+ * applied, CMYK/16-bit/greyscale become 8-bit sRGB, and alpha is kept.
+ */
+export const sharpCodec: ImageCodec = {
+  async decode(bytes, { maxPixels }) {
+    // Read the header first so a decompression bomb fails before any pixel buffer exists.
+    const meta = await sharp(bytes).metadata();
+    if (!meta.width || !meta.height) throw new Anime2dError("DECODE_FAILED", "The image header has no size.");
+    checkPixels(meta.width, meta.height, maxPixels);
+    const { data, info } = await sharp(bytes, { failOn: "truncated", limitInputPixels: maxPixels, pages: 1 })
+      .autoOrient()
+      .toColourspace("srgb")
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels === 3 || info.channels === 4) {
+      return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels };
+    }
+    throw new Anime2dError("DECODE_FAILED", `Decoded image has ${info.channels} channels; expected 3 or 4.`);
+  },
+
+  async encode(image: RawImage, format, options = {}) {
+    const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+    const encoded =
+      format === "jpeg" ? pipeline.jpeg({ quality: options.quality ?? 92, chromaSubsampling: "4:4:4" })
+      : format === "webp" ? pipeline.webp({ quality: options.quality ?? 92 })
+      : pipeline.png({ compressionLevel: 6 });
+    const buffer = await encoded.toBuffer();
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * anime2d for Node: photos to anime-style images with real GAN generators on
+ * onnxruntime-node, with sharp as the image codec.
+ *
+ * ```ts
+ * import { stylize } from "anime2d";
+ * const out = await stylize("photo.jpg", { style: "hayao" });
+ * await out.toFile("photo-anime.png");
+ * ```
+ * @packageDocumentation
+ */
+import {
+  createStylizerFor,
+  env,
+  sharedStylize,
+  type ImageInput,
+  type AnimeImage,
+  type OneShotOptions,
+  type Stylizer,
+  type StylizerOptions,
+} from "@anime2d/core";
+import { nodePlatform } from "./platform.js";
+
+readEnvironment();
+
+/**
+ * Stylizes one image with a shared, cached stylizer.
+ *
+ * @param input - a file path, encoded bytes (Buffer/Uint8Array), a RawImage `{data, width, height, channels}` or an ndarray `[h, w, 3|4]`.
+ * @param options - style (default `"hayao"`), strength, signal, onProgress, modelDir, threads.
+ * @returns the result, the input's size, with `toBuffer()` and `toFile()`.
+ * @throws {@link Anime2dError} with a stable `code` for every failure.
+ */
+export function stylize(input: ImageInput, options?: OneShotOptions): Promise<AnimeImage> {
+  return shared(input, options);
+}
+const shared = sharedStylize(nodePlatform);
+
+/**
+ * Creates a stylizer that holds its own ONNX Runtime sessions (one per model file) until
+ * `dispose()` is called. Options given here are defaults for each of its calls.
+ */
+export function createStylizer(options?: StylizerOptions): Stylizer {
+  return createStylizerFor(nodePlatform, options);
+}
+
+function readEnvironment(): void {
+  const e = process.env;
+  if (e.ANIME2D_MODEL_DIR) env.modelDir = e.ANIME2D_MODEL_DIR;
+  if (e.ANIME2D_MODEL_HOST) env.modelHost = e.ANIME2D_MODEL_HOST;
+  if (e.ANIME2D_CACHE_DIR) env.cacheDir = e.ANIME2D_CACHE_DIR;
+  if (e.ANIME2D_OFFLINE === "1" || e.ANIME2D_OFFLINE === "true") env.allowRemoteModels = false;
+}
+
+export { nodePlatform } from "./platform.js";
+export { sharpCodec } from "./codec.js";
+export { defaultCacheDir } from "./io.js";
+export {
+  env,
+  listStyles,
+  listModels,
+  registerStyle,
+  Anime2dError,
+  isAnime2dError,
+  AnimeImage,
+  DEFAULT_STYLE,
+} from "@anime2d/core";
+export type {
+  Anime2dErrorCode,
+  Anime2dEnv,
+  ImageInput,
+  RawImage,
+  NdarrayLike,
+  ModelSpec,
+  StyleInfo,
+  TensorSpec,
+  StylizeOptions,
+  StylizerOptions,
+  OneShotOptions,
+  Stylizer,
+  ProgressEvent,
+  ProgressCallback,
+  ProgressStage,
+  ImageFormat,
+  EncodeOptions,
+  ModelSource,
+} from "@anime2d/core";

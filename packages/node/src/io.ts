@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join, dirname } from "node:path";
+import { Anime2dError, env, type ModelCache, type ModelIO } from "@anime2d/core";
+
+/** Node's model IO: files, `fetch`, a cache folder and node:crypto hashing. */
+export const nodeModelIO: ModelIO = {
+  async readFile(path) {
+    const buffer = await readFile(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  },
+  joinPath: join,
+  fetchBytes,
+  cache: () => folderCache(env.cacheDir ?? defaultCacheDir()),
+  async sha256(bytes) {
+    return createHash("sha256").update(bytes).digest("hex");
+  },
+};
+
+/** `$XDG_CACHE_HOME/anime2d`, else `~/.cache/anime2d`. */
+export function defaultCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "anime2d");
+}
+
+function folderCache(dir: string): ModelCache {
+  return {
+    location: dir,
+    async get(file) {
+      try {
+        const buffer = await readFile(join(dir, file));
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+      } catch {
+        return undefined;
+      }
+    },
+    async put(file, bytes) {
+      const path = join(dir, file);
+      await mkdir(dirname(path), { recursive: true });
+      // Write then rename, so a crash never leaves a half file under the final name.
+      const partial = `${path}.${process.pid}.partial`;
+      await writeFile(partial, bytes);
+      await rename(partial, path);
+    },
+  };
+}
+
+async function fetchBytes(url: string, options: { signal?: AbortSignal; onProgress?: (loaded: number, total?: number) => void }): Promise<Uint8Array> {
+  const response = await fetch(url, { signal: options.signal, redirect: "follow" });
+  if (!response.ok || !response.body) {
+    throw new Anime2dError("MODEL_DOWNLOAD_FAILED", `GET ${url} answered ${response.status} ${response.statusText}.`);
+  }
+  const total = Number(response.headers.get("content-length")) || undefined;
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    loaded += chunk.length;
+    options.onProgress?.(loaded, total);
+  }
+  const out = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from "tsup";
+
+// The core is bundled into each adapter so the published package has no workspace
+// dependencies. Runtime packages stay external: they carry native or wasm files.
+const external = ["onnxruntime-node", "onnxruntime-web", "onnxruntime-common", "sharp", "ndarray", "ndarray-ops"];
+const shared = { sourcemap: true, external, noExternal: [/^@anime2d\//], target: "es2022" };
+
+export default defineConfig([
+  {
+    // ESM: the API and the CLI share one chunk, so the CLI sees the same registry and env.
+    ...shared,
+    entry: { index: "packages/node/src/index.ts", cli: "packages/node/src/cli.ts" },
+    outDir: "dist/node",
+    format: ["esm"],
+    platform: "node",
+    dts: { entry: { index: "packages/node/src/index.ts" } },
+    clean: true,
+  },
+  {
+    ...shared,
+    entry: { index: "packages/node/src/index.ts" },
+    outDir: "dist/node",
+    format: ["cjs"],
+    platform: "node",
+    dts: { entry: { index: "packages/node/src/index.ts" } },
+  },
+]);
