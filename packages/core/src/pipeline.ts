@@ -9,9 +9,12 @@ import type { Platform } from "./platform.js";
 import { reporter, type ProgressCallback } from "./progress.js";
 import { DEFAULT_STYLE, getModel } from "./registry.js";
 import { mixStrength } from "./strength.js";
+import type { FaceOptions } from "./face/options.js";
+import type { TileOptions } from "./tiling/options.js";
+import type { FinishOptions } from "./finish/options.js";
 
 /** Options of one `stylize()` call. */
-export interface StylizeOptions {
+export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions {
   /** Registered style id (see `listStyles()`); default `"hayao"`. */
   style?: string;
   /** 0..1: how much of the stylized image to mix over the original (default 1). */
@@ -48,14 +51,21 @@ export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, o
 
   let result = original;
   if (strength > 0) {
+    // Whole-image pass (the tiling module decides how large images are cut).
     const model = await ctx.pool.get(spec, signal, progress);
     throwIfAborted(signal);
     progress({ stage: "inference", model: spec.id, progress: 0 });
     const styled = await runImageModel(model, original);
     progress({ stage: "inference", model: spec.id, progress: 1 });
+
+    // Face pass (the face module) goes here: faces stylized on aligned crops, pasted back.
+
     result = mixStrength(original, styled, strength);
   }
   throwIfAborted(signal);
+
+  // Finishing (the finish module) goes here: colour correction, then 2× upscale.
+
   progress({ stage: "done" });
   return new AnimeImage(joinAlpha(result.data, alpha, width, height), ctx.platform);
 }
