@@ -84,4 +84,11 @@ export type {
   ImageFormat,
   EncodeOptions,
   ModelSource,
+  ImageCodec,
+  ImageHeader,
+  ModelKind,
+  Platform,
+  OrtModule,
+  ModelIO,
+  ModelCache,
 } from "@anime2d/core";

@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { photo, ROOT } from "../fixtures/paths.js";
+
+const run = promisify(execFile);
+const CLI = join(ROOT, "bin", "anime2d.js");
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: process.env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("anime2d CLI (built package)", () => {
+  it("stylizes files into the output folder, one line per file", async () => {
+    const out = mkdtempSync(join(tmpdir(), "anime2d-cli-"));
+    const r = await cli([photo("china.jpg"), photo("rocket.jpg"), "--style", "cute", "--out", out, "--strength", "0.8"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(2);
+    const meta = await sharp(join(out, "china-cute.png")).metadata();
+    expect([meta.width, meta.height]).toEqual([640, 427]);
+    expect(existsSync(join(out, "rocket-cute.png"))).toBe(true);
+  });
+
+  it("exits non-zero with one clear line per failed file and still does the good ones", async () => {
+    const out = mkdtempSync(join(tmpdir(), "anime2d-cli-"));
+    const bad = join(out, "broken.jpg");
+    writeFileSync(bad, "not an image");
+    const r = await cli([bad, photo("china.jpg"), join(out, "missing.png"), "--style", "cute", "--out", out]);
+    expect(r.code).toBe(1);
+    const errors = r.stderr.trim().split("\n");
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/broken\.jpg: DECODE_FAILED: /);
+    expect(errors[1]).toMatch(/missing\.png: INVALID_INPUT: /);
+    expect(existsSync(join(out, "china-cute.png"))).toBe(true);
+  });
+
+  it("lists styles with licences", async () => {
+    const r = await cli(["--list-styles"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hayao\s+.*non-commercial/);
+    expect(r.stdout).toMatch(/cartoongan-paprika\s+.*Apache-2\.0/);
+  });
+
+  it("rejects unknown styles and flags", async () => {
+    expect((await cli([photo("china.jpg"), "--style", "nope"])).stderr).toMatch(/UNKNOWN_STYLE/);
+    expect((await cli(["--bogus"])).code).toBe(2);
+  });
+});
