@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import ndarray from "ndarray";
 import { afterAll, describe, expect, it } from "vitest";
-import { createStylizer, type ProgressEvent } from "@anime2d/node";
+import { createStylizer, toNdarray, type ProgressEvent } from "@anime2d/node";
 import { meanAbsDiff, readRgb } from "../fixtures/images.js";
 import { photo } from "../fixtures/paths.js";
 
@@ -37,6 +37,31 @@ describe("inputs and outputs", () => {
         for (let c = 0; c < 3; c++) transposed.set(x, y, c, raw.data[(y * raw.width + x) * 3 + c]);
     const fromNdarray = await stylizer.stylize(transposed.transpose(1, 0, 2));
     for (const other of [fromBuffer, fromRaw, fromNdarray]) expect(Buffer.from(other.data).equals(Buffer.from(fromPath.data))).toBe(true);
+
+    const view = toNdarray(fromPath);
+    expect(view.shape).toEqual([427, 640, 3]);
+    expect(view.get(10, 20, 2)).toBe(fromPath.data[(10 * 640 + 20) * 3 + 2]);
+  });
+
+  it("decodes AVIF, TIFF, WebP, GIF (first frame) and CMYK JPEG", async () => {
+    const base = sharp(photo("china.jpg")).resize(48, 32);
+    const encoded = [
+      await base.clone().avif().toBuffer(),
+      await base.clone().tiff().toBuffer(),
+      await base.clone().webp().toBuffer(),
+      await base.clone().gif().toBuffer(),
+      await base.clone().toColourspace("cmyk").jpeg().toBuffer(),
+    ];
+    expect((await sharp(encoded[4]).metadata()).space).toBe("cmyk");
+    for (const bytes of encoded) {
+      const out = await stylizer.stylize(bytes);
+      expect([out.width, out.height, out.channels]).toEqual([48, 32, 3]);
+    }
+    // Two stacked frames: only the first one (32 rows) is used.
+    const frames = await sharp([encoded[3], await sharp(photo("coffee.png")).resize(48, 32).gif().toBuffer()], { join: { animated: true } }).gif().toBuffer();
+    expect((await sharp(frames).metadata()).pages).toBe(2);
+    const first = await stylizer.stylize(frames);
+    expect([first.width, first.height]).toEqual([48, 32]);
   });
 
   it("keeps alpha and re-attaches it to the output", async () => {

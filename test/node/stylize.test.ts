@@ -4,8 +4,8 @@ import { readRgb, meanAbsDiff } from "../fixtures/images.js";
 import { photo } from "../fixtures/paths.js";
 import { referenceStylize } from "./reference.js";
 
-// A square portrait, a landscape with odd height (427) and a 960×640 two-person portrait.
-const PHOTOS = ["astronaut.png", "china.jpg", "laos.jpg"];
+// A square portrait, a landscape with odd height (427) and a 1200×794 close portrait.
+const PHOTOS = ["astronaut.png", "china.jpg", "city_portrait.jpg"];
 const stylizer = createStylizer();
 afterAll(() => stylizer.dispose());
 

@@ -55,6 +55,7 @@ function readEnvironment(): void {
 export { nodePlatform } from "./platform.js";
 export { sharpCodec } from "./codec.js";
 export { defaultCacheDir } from "./io.js";
+export { toNdarray } from "./ndarray.js";
 export {
   env,
   listStyles,
