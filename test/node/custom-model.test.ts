@@ -9,34 +9,23 @@ const nchw = unaryModel("Identity", "x", "y", [1, 3, "h", "w"]);
 const nhwc = unaryModel("Identity", "x", "y", [1, "h", "w", 3]);
 const neg = unaryModel("Neg", "x", "y", [1, "h", "w", 3]);
 
-registerStyle({
-  id: "identity-nchw-bgr",
-  file: "identity-nchw.onnx",
-  multipleOf: 32,
-  input: { name: "x", layout: "NCHW", channelOrder: "BGR", range: [-1, 1] },
-  output: { name: "y", layout: "NCHW", channelOrder: "BGR", range: [-1, 1] },
-});
-registerStyle({
-  id: "swap-channels",
-  file: "identity-nhwc.onnx",
-  multipleOf: 8,
-  input: { name: "x", layout: "NHWC", channelOrder: "RGB", range: [0, 1] },
-  output: { name: "y", layout: "NHWC", channelOrder: "BGR", range: [0, 1] },
-});
-registerStyle({
-  id: "negative",
-  file: "neg.onnx",
-  multipleOf: 4,
-  input: { name: "x", layout: "NHWC", channelOrder: "RGB", range: [-1, 1] },
-  output: { name: "y", layout: "NHWC", channelOrder: "RGB", range: [-1, 1] },
-});
-registerStyle({
-  id: "wrong-names",
-  file: "identity-nhwc.onnx",
-  multipleOf: 1,
-  input: { name: "image", layout: "NHWC", channelOrder: "RGB", range: [0, 1] },
-  output: { name: "y", layout: "NHWC", channelOrder: "RGB", range: [0, 1] },
-});
+type Layout = "NHWC" | "NCHW";
+type Order = "RGB" | "BGR";
+/** Registers a test generator whose graph uses tensor names x → y unless told otherwise. */
+function register(id: string, multipleOf: number, layout: Layout, range: [number, number], orders: [Order, Order], inputName = "x") {
+  registerStyle({
+    id,
+    file: `${id}.onnx`,
+    multipleOf,
+    input: { name: inputName, layout, channelOrder: orders[0], range },
+    output: { name: "y", layout, channelOrder: orders[1], range },
+  });
+}
+register("identity-nchw-bgr", 32, "NCHW", [-1, 1], ["BGR", "BGR"]);
+register("swap-channels", 8, "NHWC", [0, 1], ["RGB", "BGR"]);
+register("negative", 4, "NHWC", [-1, 1], ["RGB", "RGB"]);
+register("wrong-names", 1, "NHWC", [0, 1], ["RGB", "RGB"], "image");
+register("not-onnx", 1, "NHWC", [0, 1], ["RGB", "RGB"]);
 
 const stylizer = createStylizer({
   models: { "identity-nchw-bgr": nchw, "swap-channels": nhwc, negative: neg, "wrong-names": nhwc },
@@ -73,19 +62,8 @@ describe("custom ONNX generators (exact arithmetic)", () => {
   });
 
   it("bytes that are not an ONNX model fail with MODEL_LOAD_FAILED", async () => {
-    registerStyle({ ...nhwcSpec("not-onnx") });
     const junk = createStylizer({ models: { "not-onnx": new Uint8Array([8, 1, 2, 3, 4, 5, 6, 7]) } });
     await expect(junk.stylize(pattern(8, 8), { style: "not-onnx" })).rejects.toMatchObject({ code: "MODEL_LOAD_FAILED" });
     await junk.dispose();
   });
 });
-
-function nhwcSpec(id: string) {
-  return {
-    id,
-    file: `${id}.onnx`,
-    multipleOf: 1,
-    input: { name: "x", layout: "NHWC", channelOrder: "RGB", range: [0, 1] },
-    output: { name: "y", layout: "NHWC", channelOrder: "RGB", range: [0, 1] },
-  } as const satisfies Parameters<typeof registerStyle>[0] extends infer T ? Partial<T> : never;
-}

@@ -25,6 +25,9 @@ export async function loadImage(platform: Platform, input: ImageInput, options: 
 
 /** Throws `INPUT_TOO_LARGE` when an image exceeds the pixel budget. */
 export function checkPixels(width: number, height: number, maxPixels: number): void {
+  if (typeof maxPixels !== "number" || !(maxPixels > 0)) {
+    throw new Anime2dError("INVALID_OPTION", `maxInputPixels must be a positive number, got ${maxPixels}.`);
+  }
   if (width * height > maxPixels) {
     throw new Anime2dError(
       "INPUT_TOO_LARGE",

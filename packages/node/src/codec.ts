@@ -11,7 +11,7 @@ export const sharpCodec: ImageCodec = {
     const meta = await sharp(bytes).metadata();
     if (!meta.width || !meta.height) throw new Anime2dError("DECODE_FAILED", "The image header has no size.");
     checkPixels(meta.width, meta.height, maxPixels);
-    const { data, info } = await sharp(bytes, { failOn: "truncated", limitInputPixels: maxPixels, pages: 1 })
+    const { data, info } = await sharp(bytes, { failOn: "truncated", limitInputPixels: Number.isFinite(maxPixels) ? Math.floor(maxPixels) : false, pages: 1 })
       .autoOrient()
       .toColourspace("srgb")
       .raw({ depth: "uchar" })
