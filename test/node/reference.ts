@@ -4,7 +4,8 @@ import * as ort from "onnxruntime-node";
 import type { ModelSpec, RawImage } from "@anime2d/core";
 import { MODEL_DIR } from "../fixtures/paths.js";
 
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
+// One open reference session at a time, arena off: the tests run every model on ~1 MP photos.
+let current: { file: string; session: Promise<ort.InferenceSession> } | undefined;
 
 /**
  * The test's own, independent implementation of "run this generator on this image":
@@ -12,8 +13,11 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
  * run with onnxruntime-node, crop, map back with round-and-clamp.
  */
 export async function referenceStylize(spec: ModelSpec, image: RawImage): Promise<Uint8Array> {
-  let session = sessions.get(spec.file);
-  if (!session) sessions.set(spec.file, (session = ort.InferenceSession.create(readFileSync(join(MODEL_DIR, spec.file)))));
+  if (current?.file !== spec.file) {
+    await (await current?.session)?.release();
+    current = { file: spec.file, session: ort.InferenceSession.create(readFileSync(join(MODEL_DIR, spec.file)), { enableCpuMemArena: false }) };
+  }
+  const session = current.session;
   const { width: w, height: h, data } = image;
   const m = spec.multipleOf;
   const pw = Math.ceil(w / m) * m;

@@ -22,6 +22,8 @@ export interface ModelPoolOptions {
   models?: Record<string, ModelSource>;
   /** ONNX Runtime intra-op threads; the runtime's default when unset. */
   threads?: number;
+  /** Extra ONNX Runtime session options, applied last (execution providers, memory arena…). */
+  sessionOptions?: InferenceSession.SessionOptions;
 }
 
 /**
@@ -66,6 +68,7 @@ export class ModelPool {
       session = await this.platform.ort.InferenceSession.create(bytes, {
         graphOptimizationLevel: "all",
         ...this.platform.sessionOptions?.({ threads: this.options.threads }),
+        ...this.options.sessionOptions,
       });
     } catch (error) {
       throw asAnime2dError(error, "MODEL_LOAD_FAILED", `ONNX Runtime could not load model "${spec.id}" (${spec.file})`);

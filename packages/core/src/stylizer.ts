@@ -20,8 +20,8 @@ export interface Stylizer {
 
 /** Creates a stylizer bound to a platform. */
 export function createStylizerFor(platform: Platform, options: StylizerOptions = {}): Stylizer {
-  const { modelDir, models, threads, ...defaults } = options;
-  const pool = new ModelPool(platform, { modelDir, models, threads });
+  const { modelDir, models, threads, sessionOptions, ...defaults } = options;
+  const pool = new ModelPool(platform, { modelDir, models, threads, sessionOptions });
   return {
     stylize: (input, callOptions) => stylizePipeline({ platform, pool }, input, { ...defaults, ...callOptions }),
     dispose: () => pool.dispose(),
