@@ -13,11 +13,13 @@ import {
   createStylizerFor,
   env,
   sharedStylize,
+  sharedUpscale,
   type ImageInput,
   type AnimeImage,
   type OneShotOptions,
   type Stylizer,
   type StylizerOptions,
+  type UpscaleOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
 
@@ -44,6 +46,18 @@ export function createStylizer(options?: StylizerOptions): Stylizer {
   return createStylizerFor(nodePlatform, options);
 }
 
+/**
+ * Upscales one image 2× (exactly 2W × 2H, alpha kept) without stylizing it.
+ *
+ * @param input - the same inputs as {@link stylize}.
+ * @param options - upscaler (`"waifu2x"` default, `"waifu2x-cunet"`, `"realcugan"`, `"realesrgan"`, `"lanczos"`), signal, onProgress, modelDir, threads.
+ * @throws {@link Anime2dError} with a stable `code` for every failure.
+ */
+export function upscale(input: ImageInput, options?: UpscaleOptions): Promise<AnimeImage> {
+  return sharedUp(input, options);
+}
+const sharedUp = sharedUpscale(nodePlatform);
+
 function readEnvironment(): void {
   const e = process.env;
   if (e.ANIME2D_MODEL_DIR) env.modelDir = e.ANIME2D_MODEL_DIR;
@@ -64,6 +78,9 @@ export {
   isAnime2dError,
   AnimeImage,
   DEFAULT_STYLE,
+  DEFAULT_UPSCALER,
+  listUpscalers,
+  defaultColorMode,
 } from "@anime2d/core";
 export type {
   Anime2dErrorCode,
@@ -84,4 +101,8 @@ export type {
   ImageFormat,
   EncodeOptions,
   ModelSource,
+  UpscaleOptions,
+  UpscalerId,
+  ColorMode,
+  FinishOptions,
 } from "@anime2d/core";
