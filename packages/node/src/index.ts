@@ -29,8 +29,9 @@ readEnvironment();
  * Stylizes one image with a shared, cached stylizer.
  *
  * @param input - a file path, encoded bytes (Buffer/Uint8Array), a RawImage `{data, width, height, channels}` or an ndarray `[h, w, 3|4]`.
- * @param options - style (default `"hayao"`), strength, signal, onProgress, modelDir, threads.
- * @returns the result, the input's size, with `toBuffer()` and `toFile()`.
+ * @param options - style (default `"hayao"`), strength, color (`"model"`, `"match"`, `"preserve"`),
+ *   upscale (`2` for 2W × 2H) and upscaler, signal, onProgress, modelDir, threads.
+ * @returns the result, the input's size (or twice it), with `toBuffer()` and `toFile()`.
  * @throws {@link Anime2dError} with a stable `code` for every failure.
  */
 export function stylize(input: ImageInput, options?: OneShotOptions): Promise<AnimeImage> {
