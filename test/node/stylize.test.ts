@@ -13,7 +13,7 @@ describe.each(listStyles().map((s) => s.id))("style %s on real photos", (style) 
   afterAll(() => stylizer.dispose());
   it.each(PHOTOS)("%s: same size, faithful to the model, visibly stylized", async (name) => {
     const input = await readRgb(photo(name));
-    const out = await stylizer.stylize(photo(name), { style, face: "off" } as never);
+    const out = await stylizer.stylize(photo(name), { style, face: "off", color: "model" } as never);
     expect([out.width, out.height, out.channels]).toEqual([input.width, input.height, 3]);
     expect(out.data).toBeInstanceOf(Uint8ClampedArray);
 

@@ -3,7 +3,8 @@ import type { RawImage } from "./image.js";
 import type { EncodeOptions, ImageFormat, Platform } from "./platform.js";
 
 /**
- * A result image: 8-bit pixels the size of the input, plus ways to encode or save it.
+ * A result image: 8-bit pixels the size of the input (twice it with `upscale: 2`), plus ways
+ * to encode or save it.
  */
 export class AnimeImage implements RawImage {
   readonly data: Uint8ClampedArray;

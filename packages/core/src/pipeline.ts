@@ -12,6 +12,7 @@ import { mixStrength } from "./strength.js";
 import type { FaceOptions } from "./face/options.js";
 import type { TileOptions } from "./tiling/options.js";
 import type { FinishOptions } from "./finish/options.js";
+import { finishImage, planFinish } from "./finish/finish.js";
 
 /** Options of one `stylize()` call. */
 export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions {
@@ -35,13 +36,14 @@ export interface PipelineContext {
 
 /**
  * The one stylization pipeline, shared by every platform: load and decode, split alpha,
- * run the style generator, mix by strength, re-attach alpha.
+ * run the style generator, mix by strength, finish (colour, 2× upscale), re-attach alpha.
  */
 export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, options: StylizeOptions = {}): Promise<AnimeImage> {
   const { signal } = options;
   const progress = reporter(options.onProgress);
   const spec = getModel(options.style ?? DEFAULT_STYLE, "style");
   const strength = checkStrength(options.strength);
+  const finish = planFinish(options, spec.id);
   throwIfAborted(signal);
 
   progress({ stage: "decode" });
@@ -64,10 +66,11 @@ export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, o
   }
   throwIfAborted(signal);
 
-  // Finishing (the finish module) goes here: colour correction, then 2× upscale.
+  // Finishing: colour correction, then 2× upscale (alpha is enlarged with it).
+  const finished = await finishImage({ pool: ctx.pool, signal, progress }, original, result, alpha, finish);
 
   progress({ stage: "done" });
-  return new AnimeImage(joinAlpha(result.data, alpha, width, height), ctx.platform);
+  return new AnimeImage(joinAlpha(finished.rgb.data, finished.alpha, finished.rgb.width, finished.rgb.height), ctx.platform);
 }
 
 function checkStrength(strength: number | undefined): number {

@@ -13,11 +13,13 @@ import {
   createStylizerFor,
   env,
   sharedStylize,
+  sharedUpscale,
   type ImageInput,
   type AnimeImage,
   type OneShotOptions,
   type Stylizer,
   type StylizerOptions,
+  type UpscaleOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
 
@@ -27,8 +29,9 @@ readEnvironment();
  * Stylizes one image with a shared, cached stylizer.
  *
  * @param input - a file path, encoded bytes (Buffer/Uint8Array), a RawImage `{data, width, height, channels}` or an ndarray `[h, w, 3|4]`.
- * @param options - style (default `"hayao"`), strength, signal, onProgress, modelDir, threads.
- * @returns the result, the input's size, with `toBuffer()` and `toFile()`.
+ * @param options - style (default `"hayao"`), strength, color (`"model"`, `"match"`, `"preserve"`),
+ *   upscale (`2` for 2W × 2H) and upscaler, signal, onProgress, modelDir, threads.
+ * @returns the result, the input's size (or twice it), with `toBuffer()` and `toFile()`.
  * @throws {@link Anime2dError} with a stable `code` for every failure.
  */
 export function stylize(input: ImageInput, options?: OneShotOptions): Promise<AnimeImage> {
@@ -43,6 +46,18 @@ const shared = sharedStylize(nodePlatform);
 export function createStylizer(options?: StylizerOptions): Stylizer {
   return createStylizerFor(nodePlatform, options);
 }
+
+/**
+ * Upscales one image 2× (exactly 2W × 2H, alpha kept) without stylizing it.
+ *
+ * @param input - the same inputs as {@link stylize}.
+ * @param options - upscaler (`"waifu2x"` default, `"waifu2x-cunet"`, `"realcugan"`, `"realesrgan"`, `"lanczos"`), signal, onProgress, modelDir, threads.
+ * @throws {@link Anime2dError} with a stable `code` for every failure.
+ */
+export function upscale(input: ImageInput, options?: UpscaleOptions): Promise<AnimeImage> {
+  return sharedUp(input, options);
+}
+const sharedUp = sharedUpscale(nodePlatform);
 
 function readEnvironment(): void {
   const e = process.env;
@@ -65,6 +80,9 @@ export {
   isAnime2dError,
   AnimeImage,
   DEFAULT_STYLE,
+  DEFAULT_UPSCALER,
+  listUpscalers,
+  defaultColorMode,
 } from "@anime2d/core";
 export type {
   Anime2dErrorCode,
@@ -92,4 +110,8 @@ export type {
   OrtModule,
   ModelIO,
   ModelCache,
+  UpscaleOptions,
+  UpscalerId,
+  ColorMode,
+  FinishOptions,
 } from "@anime2d/core";
