@@ -44,6 +44,15 @@ describe("anime2d CLI (built package)", () => {
     expect(existsSync(join(out, "china-cute.png"))).toBe(true);
   });
 
+  it("finishes with colour preservation and a 2× upscale", async () => {
+    const out = mkdtempSync(join(tmpdir(), "anime2d-cli-"));
+    const r = await cli([photo("rocket.jpg"), "--style", "cute", "--out", out, "--color", "preserve", "--upscaler", "lanczos", "--format", "jpeg"]);
+    expect(r.code).toBe(0);
+    const meta = await sharp(join(out, "rocket-cute.jpg")).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 1280, 854]);
+    expect((await cli([photo("rocket.jpg"), "--out", out, "--color", "sepia"])).stderr).toMatch(/INVALID_OPTION/);
+  });
+
   it("lists styles with licences", async () => {
     const r = await cli(["--list-styles"]);
     expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createStylizer, isAnime2dError, listStyles, DEFAULT_STYLE, type ProgressEvent } from "./index.js";
+import { createStylizer, isAnime2dError, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type ProgressEvent } from "./index.js";
 
 const HELP = `Usage: anime2d <files...> [options]
 
@@ -12,6 +12,9 @@ Options:
   -o, --out <dir>        output folder (default: anime2d-out)
       --strength <0..1>  mix with the original (default 1)
       --format <fmt>     png | jpeg | webp (default png)
+      --color <mode>     model | match | preserve (default: per style)
+      --upscale          2× the output resolution
+      --upscaler <id>    ${listUpscalers().join(" | ")} (default ${DEFAULT_UPSCALER})
       --threads <n>      ONNX Runtime threads
       --model-dir <dir>  folder with model files (default: $ANIME2D_MODEL_DIR)
       --list-styles      print the styles with their licences and exit
@@ -29,6 +32,9 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: "string", short: "o", default: "anime2d-out" },
         strength: { type: "string" },
         format: { type: "string", default: "png" },
+        color: { type: "string" },
+        upscale: { type: "boolean" },
+        upscaler: { type: "string" },
         threads: { type: "string" },
         "model-dir": { type: "string" },
         "list-styles": { type: "boolean" },
@@ -53,7 +59,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const strength = values.strength === undefined ? undefined : Number(values.strength);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  const stylizer = createStylizer({ style: values.style, strength, threads, modelDir: values["model-dir"] });
+  const stylizer = createStylizer({
+    style: values.style,
+    strength,
+    threads,
+    modelDir: values["model-dir"],
+    color: values.color as ColorMode | undefined,
+    upscale: values.upscale || values.upscaler ? 2 : undefined,
+    upscaler: values.upscaler,
+  });
   await mkdir(values.out!, { recursive: true });
 
   let failed = 0;
