@@ -9,6 +9,8 @@ export const DEFAULT_CACHE_NAME = "anime2d-models";
  * the model cache and SubtleCrypto for SHA-256.
  */
 export const webModelIO: ModelIO = {
+  // Paths are URLs relative to the page: "/models/x.onnx" is read like a file would be.
+  readFile: readUrl,
   joinPath: joinUrl,
   fetchBytes,
   cache: () => (typeof caches === "undefined" ? undefined : cacheApi(env.cacheDir ?? DEFAULT_CACHE_NAME)),
@@ -29,6 +31,13 @@ export function absoluteUrl(url: string): string {
   } catch (error) {
     throw new Anime2dError("INVALID_OPTION", `"${url}" is not a valid URL.`, { cause: error });
   }
+}
+
+async function readUrl(path: string): Promise<Uint8Array> {
+  const response = await fetch(absoluteUrl(path));
+  if (response.status === 404) throw Object.assign(new Error(`GET ${path} answered 404`), { code: "ENOENT" });
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 function joinUrl(base: string, file: string): string {
