@@ -26,7 +26,7 @@ export async function buildHarness(): Promise<string> {
     root: join(ROOT, "test/browser/harness"),
     base: "./",
     logLevel: "warn",
-    resolve: { alias: { anime2d: WEB_DIST } },
+    resolve: { alias: { "@anime2d/web": WEB_DIST } },
     worker: { format: "es" },
     build: { outDir, emptyOutDir: true, target: "es2022" },
   });
