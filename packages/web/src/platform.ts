@@ -13,7 +13,12 @@ export function webPlatform(runtime: WebRuntime): Platform {
     codec: canvasCodec,
     io: webModelIO,
     loadInput: loadBrowserInput,
-    sessionOptions: () => ({ executionProviders: runtime.executionProviders }),
+    sessionOptions: () => ({
+      executionProviders: runtime.executionProviders,
+      // Spinning threads steal the core the page (and the other wasm thread) needs; on busy
+      // machines that made 2 threads slower than 1.
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+    }),
   };
 }
 
