@@ -44,7 +44,7 @@ export default defineConfig({
   root: here,
   base: "./",
   resolve: { alias: { anime2d: join(root, "dist/web/index.js") } },
-  // anime2d's worker loads code-split chunks, which needs ES-module workers.
+  // ES-module workers share chunks with the page instead of inlining them (optional).
   worker: { format: "es" },
   build: { target: "es2022", outDir: process.env.ANIME2D_DEMO_OUT ?? "dist", emptyOutDir: true },
   plugins: [selfHost()],
