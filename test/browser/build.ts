@@ -13,7 +13,7 @@ function requireBuild(): void {
 export async function buildDemo(name = "web-demo"): Promise<string> {
   requireBuild();
   const outDir = join(TEST_OUTPUT, name);
-  await build({ configFile: join(ROOT, "examples/web/vite.config.ts"), logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  await build({ configFile: join(ROOT, "examples/web/vite.config.ts"), logLevel: "error", build: { outDir, emptyOutDir: true } });
   return outDir;
 }
 
@@ -25,7 +25,7 @@ export async function buildHarness(): Promise<string> {
     configFile: false,
     root: join(ROOT, "test/browser/harness"),
     base: "./",
-    logLevel: "warn",
+    logLevel: "error",
     resolve: { alias: { "@anime2d/web": WEB_DIST } },
     worker: { format: "es" },
     build: { outDir, emptyOutDir: true, target: "es2022" },

@@ -10,7 +10,9 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 
 describe("createStylizer({ worker: true })", () => {
-  it("keeps requestAnimationFrame firing while 1024² photos are stylized (longest gap ≤ 100 ms)", async () => {
+  // One retry: this is a timing measurement, and on a shared machine another process's memory
+  // pressure once froze the whole browser for seconds (the page's own code does nothing then).
+  it("keeps requestAnimationFrame firing while 1024² photos are stylized (longest gap ≤ 100 ms)", { retry: 1 }, async () => {
     const r = await s.page.evaluate(async () => {
       const big = await createImageBitmap(await (await fetch("/photos/astronaut.png")).blob(), { resizeWidth: 1024, resizeHeight: 1024, resizeQuality: "high" });
       const canvas = new OffscreenCanvas(1024, 1024);

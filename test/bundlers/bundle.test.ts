@@ -46,7 +46,7 @@ afterAll(async () => browser?.close());
 
 async function buildVite(): Promise<string> {
   const outDir = join(app, "dist-vite");
-  await build({ configFile: false, root: app, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  await build({ configFile: false, root: app, logLevel: "error", build: { outDir, emptyOutDir: true } });
   return outDir;
 }
 

@@ -1,4 +1,4 @@
-import { AnimeImage, Anime2dError, type ImageFormat, type Platform, type RawImage } from "@anime2d/core";
+import { AnimeImage, Anime2dError, type Platform, type RawImage } from "@anime2d/core";
 import { canvasToBlob, rawImageToCanvas, rawImageToImageData, type AnyCanvas } from "./canvas.js";
 import { MIME_TYPES } from "./codec.js";
 
@@ -43,6 +43,3 @@ export class WebAnimeImage extends AnimeImage {
     return rawImageToCanvas(this) as C;
   }
 }
-
-/** Formats accepted by `toBuffer()`, re-exported for the browser API. */
-export type { ImageFormat };
