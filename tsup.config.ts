@@ -24,4 +24,14 @@ export default defineConfig([
     platform: "node",
     dts: { entry: { index: "packages/node/src/index.ts" } },
   },
+  {
+    // Browser: the worker is its own entry so bundlers can emit it from
+    // `new Worker(new URL("./worker.js", import.meta.url))`.
+    ...shared,
+    entry: { index: "packages/web/src/index.ts", worker: "packages/web/src/worker.ts" },
+    outDir: "dist/web",
+    format: ["esm"],
+    platform: "browser",
+    dts: { entry: { index: "packages/web/src/index.ts" } },
+  },
 ]);

@@ -34,8 +34,16 @@ export async function resolveModelBytes(spec: ModelSpec, io: ModelIO, env: Anime
   const dir = options.modelDir ?? env.modelDir;
   if (dir) {
     const path = io.joinPath(dir, spec.file);
+    // A base URL (browsers) is a remote folder: downloaded once, then served from the cache.
+    if (isHttpUrl(path)) return cachedDownload(spec, path, io, env, options);
     return verify(spec, await readSource(path, io, options), io, path);
   }
+  return cachedDownload(spec, undefined, io, env, options);
+}
+
+const isHttpUrl = (s: string) => /^https?:/i.test(s);
+
+async function cachedDownload(spec: ModelSpec, url: string | undefined, io: ModelIO, env: Anime2dEnv, options: ResolveOptions): Promise<Uint8Array> {
   const cache = env.useCache ? io.cache?.() : undefined;
   const cached = await cache?.get(spec.file);
   if (cached) {
@@ -46,7 +54,7 @@ export async function resolveModelBytes(spec: ModelSpec, io: ModelIO, env: Anime
       if (!(error instanceof Anime2dError && error.code === "MODEL_INTEGRITY")) throw error;
     }
   }
-  const url = downloadUrl(spec, env);
+  url ??= downloadUrl(spec, env);
   const bytes = await verify(spec, await download(url, spec, io, options), io, url);
   if (cache) await cache.put(spec.file, bytes);
   return bytes;

@@ -1,0 +1,99 @@
+/**
+ * anime2d for browsers: photos to anime-style images with real GAN generators on
+ * onnxruntime-web (wasm, SIMD, threads when cross-origin isolated; WebGPU on request), with
+ * the browser's own decoders and canvas as the image codec.
+ *
+ * ```ts
+ * import { createStylizer, env } from "anime2d";
+ * env.modelDir = "/models/"; // base URL serving the model files
+ * const stylizer = createStylizer({ worker: true });
+ * const out = await stylizer.stylize(file, { style: "hayao" });
+ * img.src = URL.createObjectURL(await out.toBlob());
+ * ```
+ * Importing has no side effects (SSR-safe); calls outside a browser throw `UNSUPPORTED`.
+ * @packageDocumentation
+ */
+import type { ImageInput, OneShotOptions, StylizerOptions } from "@anime2d/core";
+import { assertBrowser, createLocalStylizer, type WebStylizer } from "./local-stylizer.js";
+import type { WebAnimeImage } from "./output.js";
+import type { WebRuntimeOptions } from "./runtime.js";
+import { createWorkerStylizer, type WorkerOptions } from "./worker-client.js";
+
+/** Options of the browser's {@link createStylizer}. */
+export interface WebStylizerOptions extends StylizerOptions, WebRuntimeOptions {
+  /** Run inference in a dedicated Web Worker (`true`, or `{ url }` for a self-hosted worker.js). */
+  worker?: boolean | WorkerOptions;
+}
+
+/** Options of the browser's one-shot {@link stylize}. */
+export type WebOneShotOptions = OneShotOptions & WebRuntimeOptions;
+
+/**
+ * Creates a stylizer holding its own ONNX Runtime sessions until `dispose()`. With
+ * `worker: true`, models run in a Web Worker and the page keeps painting.
+ * `modelDir` is a base URL here (relative URLs resolve against the page).
+ */
+export function createStylizer(options: WebStylizerOptions = {}): WebStylizer {
+  assertBrowser();
+  const { worker, ...rest } = options;
+  if (worker) return createWorkerStylizer(rest, worker === true ? {} : worker);
+  return createLocalStylizer(rest);
+}
+
+const shared = new Map<string, WebStylizer>();
+
+/**
+ * Stylizes one image on this thread with a shared, cached stylizer (one per modelDir,
+ * threads and backend).
+ *
+ * @param input - a Blob/File, `<img>`, canvas, OffscreenCanvas, ImageBitmap, ImageData, URL, encoded bytes, RawImage or ndarray.
+ * @param options - style (default `"hayao"`), strength, signal, onProgress, modelDir, backend, wasmPaths, threads.
+ * @returns the result with `toBlob()`, `toImageData()`, `toCanvas()` and `toBuffer()`.
+ * @throws {@link Anime2dError} with a stable `code` for every failure.
+ */
+export async function stylize(input: ImageInput, options: WebOneShotOptions = {}): Promise<WebAnimeImage> {
+  assertBrowser();
+  const { modelDir, threads, backend, wasmPaths, ...callOptions } = options;
+  const key = JSON.stringify([modelDir, threads, backend, wasmPaths]);
+  let stylizer = shared.get(key);
+  if (!stylizer) shared.set(key, (stylizer = createLocalStylizer({ modelDir, threads, backend, wasmPaths })));
+  return stylizer.stylize(input, callOptions);
+}
+
+export { WebAnimeImage } from "./output.js";
+export { webEnv, type WebBackend, type WasmPaths, type WebRuntimeOptions, type RuntimeInfo } from "./runtime.js";
+export type { WebStylizer } from "./local-stylizer.js";
+export type { WorkerOptions } from "./worker-client.js";
+export type { BrowserImageInput } from "./input.js";
+export { canvasCodec } from "./codec.js";
+export { DEFAULT_CACHE_NAME } from "./io.js";
+export {
+  env,
+  listStyles,
+  listModels,
+  registerStyle,
+  Anime2dError,
+  isAnime2dError,
+  AnimeImage,
+  DEFAULT_STYLE,
+} from "@anime2d/core";
+export type {
+  Anime2dErrorCode,
+  Anime2dEnv,
+  ImageInput,
+  RawImage,
+  NdarrayLike,
+  ModelSpec,
+  StyleInfo,
+  TensorSpec,
+  StylizeOptions,
+  StylizerOptions,
+  OneShotOptions,
+  Stylizer,
+  ProgressEvent,
+  ProgressCallback,
+  ProgressStage,
+  ImageFormat,
+  EncodeOptions,
+  ModelSource,
+} from "@anime2d/core";

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Chromium (onnxruntime-web wasm, SIMD, threads on a cross-origin-isolated page) vs Node
+// (onnxruntime-node, CPU) on the same model and input. Runs alternate between the two so
+// machine noise hits both alike; medians and the ratio are printed as JSON.
+//
+//   npm run build && ANIME2D_MODEL_DIR=../shared/models npm run bench:web
+//   env: BENCH_STYLE (hayao), BENCH_SIZE (512), BENCH_RUNS (7), BENCH_BACKEND (wasm | webgpu), BENCH_THREADS,
+//        CHROMIUM_PATH (/usr/bin/chromium), ANIME2D_PHOTO_DIR (../shared/photos)
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+import { chromium } from "playwright-core";
+import sharp from "sharp";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const modelDir = resolve(process.env.ANIME2D_MODEL_DIR ?? join(root, "../shared/models"));
+const photoDir = resolve(process.env.ANIME2D_PHOTO_DIR ?? join(root, "../shared/photos"));
+const style = process.env.BENCH_STYLE ?? "hayao";
+const size = Number(process.env.BENCH_SIZE ?? 512);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const backend = process.env.BENCH_BACKEND ?? "wasm";
+const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
+if (!existsSync(join(root, "dist/web/index.js")) || !existsSync(join(root, "dist/node/index.js"))) {
+  throw new Error("Build first: npm run build");
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// The same pixels for both: astronaut.png resized to size², RGB.
+const { data, info } = await sharp(join(photoDir, "astronaut.png")).resize(size, size).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+const input = { data: new Uint8ClampedArray(data), width: info.width, height: info.height, channels: 3 };
+
+// Node side.
+const { createStylizer } = await import(join(root, "dist/node/index.js"));
+const node = createStylizer({ modelDir });
+await node.stylize(input, { style });
+
+// Browser side: the test harness page, bundled by Vite, served cross-origin isolated.
+const outDir = join(root, "test-output", "bench-web");
+await build({
+  configFile: false, root: join(root, "test/browser/harness"), base: "./", logLevel: "warn",
+  resolve: { alias: { "@anime2d/web": join(root, "dist/web/index.js") } },
+  worker: { format: "es" }, build: { outDir, emptyOutDir: true, target: "es2022" },
+});
+const server = await serveStatic(outDir);
+const gpuArgs = backend === "webgpu" ? ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-angle=vulkan"] : ["--disable-gpu"];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...gpuArgs],
+});
+const page = await browser.newPage();
+await page.goto(server.url);
+await page.waitForFunction(() => document.title === "ready");
+const runtime = await page.evaluate(async ({ input, style, backend, threads }) => {
+  anime2d.env.modelDir = "/models/";
+  anime2d.webEnv.wasmPaths = "/ort/";
+  globalThis.benchInput = { ...input, data: new Uint8ClampedArray(input.data) };
+  globalThis.bench = anime2d.createStylizer({ backend, threads });
+  await bench.stylize(benchInput, { style });
+  return bench.runtimeInfo();
+}, { input: { ...input, data: Array.from(input.data) }, style, backend, threads });
+
+const browserMs = [];
+const nodeMs = [];
+for (let i = 0; i < runs; i++) {
+  browserMs.push(await page.evaluate(async (style) => {
+    const t = performance.now();
+    await bench.stylize(benchInput, { style });
+    return performance.now() - t;
+  }, style));
+  const t = performance.now();
+  await node.stylize(input, { style });
+  nodeMs.push(performance.now() - t);
+}
+await browser.close();
+await server.close();
+await node.dispose();
+
+const result = {
+  style, size: `${size}x${size}`, runs,
+  chromium: { ...runtime, version: browser.version(), medianMs: Math.round(median(browserMs)), ms: browserMs.map(Math.round) },
+  node: { medianMs: Math.round(median(nodeMs)), ms: nodeMs.map(Math.round) },
+  ratio: Number((median(browserMs) / median(nodeMs)).toFixed(2)),
+  goal: "ratio ≤ 2.5",
+};
+console.log(JSON.stringify(result, null, 2));
+
+/** Loopback server with COOP/COEP: the page itself, /models/, /ort/ (ONNX Runtime Web's files). */
+async function serveStatic(dir) {
+  const ortDir = join(root, "node_modules/onnxruntime-web/dist");
+  const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+  const http = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const [base, rest] = path.startsWith("/models/") ? [modelDir, path.slice(8)] : path.startsWith("/ort/") ? [ortDir, path.slice(5)] : [dir, path === "/" ? "index.html" : path.slice(1)];
+    const file = normalize(join(base, rest));
+    const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Resource-Policy": "same-origin" };
+    if (!file.startsWith(base) || !(await stat(file).catch(() => undefined))?.isFile()) return res.writeHead(404, headers).end();
+    res.writeHead(200, { ...headers, "Content-Type": types[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
+  });
+  await new Promise((ok) => http.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${http.address().port}/`, close: () => new Promise((ok) => (http.closeAllConnections(), http.close(ok))) };
+}
