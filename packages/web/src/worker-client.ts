@@ -35,7 +35,7 @@ export function createWorkerStylizer(options: WorkerInitOptions & Pick<StylizeOp
       : new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "anime2d" });
     w.addEventListener("message", (event: MessageEvent<FromWorker>) => settle(event.data));
     w.addEventListener("error", (event) => fail(new Anime2dError("UNSUPPORTED", `The anime2d worker failed: ${event.message || "could not load worker.js"}.`)));
-    post(w, { type: "init", options: initOptions, env: { ...env } });
+    post(w, { type: "init", options: { ...initOptions, threads: initOptions.threads ?? workerThreads() }, env: { ...env } });
     return (worker = w);
   };
 
@@ -111,4 +111,13 @@ async function transferable(input: ImageInput): Promise<[unknown, Transferable[]
     return [bitmap, [bitmap]];
   }
   return [input, []];
+}
+
+/**
+ * Default wasm threads in worker mode: one core is left to the page, so its own work
+ * (painting, input) is not starved while the worker's threads compute.
+ */
+function workerThreads(): number {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(4, cores - 1));
 }
