@@ -1,0 +1,121 @@
+import { throwIfAborted } from "../errors.js";
+import type { RgbImage } from "../image.js";
+import type { LoadedModel } from "../model-pool.js";
+import { runImageModel } from "../generate.js";
+import { harmoniseTile, makeToneReference, type ToneReference } from "./harmonise.js";
+import { cropReflect } from "./pixels.js";
+import { planTiles, scalePlan, type TilePlan } from "./plan.js";
+import { axisWeights } from "./weights.js";
+
+/** Options of {@link runTiled}. */
+export interface TiledRunOptions {
+  /** Tile side in input pixels (rounded up to the model's multiple). */
+  size: number;
+  /** Least overlap between neighbouring tiles, in input pixels. */
+  overlap: number;
+  /**
+   * Match each tile's tone to a low-resolution whole-image pass. Needed by generators with
+   * instance/layer norms; leave off for models without global norms (2× upscalers).
+   */
+  harmonise?: boolean;
+  /** Pixel budget of the low-resolution pass (default about 512²). */
+  referencePixels?: number;
+  /** Checked before every tile; an abort rejects with code `ABORTED`. */
+  signal?: AbortSignal;
+  /** Called after each tile with the number done and the total. */
+  onTile?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs an image-to-image model tile by tile and blends the tiles into one seamless image the
+ * size of `image` × `model.spec.scale`. Works for style generators (scale 1, harmonised) and
+ * 2× upscalers (scale 2, plain overlapped tiles).
+ *
+ * Memory stays flat: besides the input and the 8-bit output, only one tile's tensors and a
+ * float band one tile-row high are alive at a time. Every buffer is local to the call, so an
+ * abort or an error leaves nothing behind.
+ */
+export async function runTiled(model: LoadedModel, image: RgbImage, options: TiledRunOptions): Promise<RgbImage> {
+  const { spec } = model;
+  const scale = spec.scale ?? 1;
+  const plan = planTiles({
+    width: image.width,
+    height: image.height,
+    size: options.size,
+    overlap: options.overlap,
+    multiple: spec.multipleOf,
+    minSize: spec.minSize,
+  });
+  throwIfAborted(options.signal);
+  const reference = options.harmonise ? await makeToneReference(model, image, options.referencePixels) : undefined;
+  return blendTiles(plan, scale, image, reference, (tile) => runImageModel(model, tile), options);
+}
+
+type TileRunner = (tile: RgbImage) => Promise<RgbImage>;
+
+async function blendTiles(
+  plan: TilePlan,
+  scale: number,
+  image: RgbImage,
+  reference: ToneReference | undefined,
+  run: TileRunner,
+  options: Pick<TiledRunOptions, "signal" | "onTile">,
+): Promise<RgbImage> {
+  const out = scalePlan(plan, scale);
+  const weightsX = axisWeights(out.x);
+  const weightsY = axisWeights(out.y);
+  const width = out.x.length;
+  const height = out.y.length;
+  const result = new Uint8ClampedArray(width * height * 3);
+  // A float band one tile-row high: rows above the next tile row are final and flushed.
+  const band = new Float32Array(width * out.y.tile * 3);
+  let done = 0;
+  for (let row = 0; row < out.y.starts.length; row++) {
+    const top = out.y.starts[row];
+    for (let col = 0; col < out.x.starts.length; col++) {
+      throwIfAborted(options.signal);
+      const left = out.x.starts[col];
+      const tile = await run(cropReflect(image, left / scale, top / scale, plan.x.tile, plan.y.tile));
+      const pixels = reference ? harmoniseTile(tile, reference, left, top) : tile.data;
+      accumulate(band, width, pixels, tile.width, Math.min(tile.height, height - top), left, weightsX[col], weightsY[row]);
+      options.onTile?.(++done, plan.count);
+    }
+    const next = row + 1 < out.y.starts.length ? out.y.starts[row + 1] : top + out.y.tile;
+    flushRows(band, result, width, top, Math.min(next, height) - top);
+    band.copyWithin(0, (next - top) * width * 3);
+    band.fill(0, (out.y.tile - (next - top)) * width * 3);
+  }
+  return { data: result, width, height };
+}
+
+/** Adds a tile × its weights into the band (whose row 0 is the tile's top row). */
+function accumulate(
+  band: Float32Array,
+  bandWidth: number,
+  pixels: ArrayLike<number>,
+  tileWidth: number,
+  rows: number,
+  left: number,
+  wx: Float32Array,
+  wy: Float32Array,
+): void {
+  const cols = Math.min(tileWidth, bandWidth - left);
+  for (let y = 0; y < rows; y++) {
+    const b = (y * bandWidth + left) * 3;
+    const p = y * tileWidth * 3;
+    const weightY = wy[y];
+    for (let x = 0; x < cols; x++) {
+      const w = wx[x] * weightY;
+      const i = x * 3;
+      band[b + i] += pixels[p + i] * w;
+      band[b + i + 1] += pixels[p + i + 1] * w;
+      band[b + i + 2] += pixels[p + i + 2] * w;
+    }
+  }
+}
+
+function flushRows(band: Float32Array, result: Uint8ClampedArray, width: number, top: number, rows: number): void {
+  if (rows <= 0) return;
+  // Uint8ClampedArray rounds and clamps on store.
+  result.set(band.subarray(0, rows * width * 3), top * width * 3);
+}
