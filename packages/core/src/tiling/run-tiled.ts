@@ -2,7 +2,7 @@ import { throwIfAborted } from "../errors.js";
 import type { RgbImage } from "../image.js";
 import type { LoadedModel } from "../model-pool.js";
 import { runImageModel } from "../generate.js";
-import { harmoniseTile, makeToneReference, type ToneReference } from "./harmonise.js";
+import { frozenStatistics, measureStatistics } from "./frozen-stats.js";
 import { cropReflect } from "./pixels.js";
 import { planTiles, scalePlan, type TilePlan } from "./plan.js";
 import { axisWeights } from "./weights.js";
@@ -14,12 +14,14 @@ export interface TiledRunOptions {
   /** Least overlap between neighbouring tiles, in input pixels. */
   overlap: number;
   /**
-   * Match each tile's tone to a low-resolution whole-image pass. Needed by generators with
-   * instance/layer norms; leave off for models without global norms (2× upscalers).
+   * Normalise every tile with the whole image's feature statistics (measured once on a
+   * mosaic of the image) instead of the tile's own, so tiles share one tone. Needed by
+   * generators with instance/layer norms; models without global statistics (2× upscalers)
+   * are unaffected, so leave it off for them and save the graph analysis.
    */
   harmonise?: boolean;
-  /** Pixel budget of the low-resolution pass (default about 512²). */
-  referencePixels?: number;
+  /** Pixel budget of the statistics mosaic (default 1 MP, at most a quarter of the image). */
+  statsPixels?: number;
   /** Checked before every tile; an abort rejects with code `ABORTED`. */
   signal?: AbortSignal;
   /** Called after each tile with the number done and the total. */
@@ -32,7 +34,8 @@ export interface TiledRunOptions {
  * 2× upscalers (scale 2, plain overlapped tiles).
  *
  * Memory stays flat: besides the input and the 8-bit output, only one tile's tensors and a
- * float band one tile-row high are alive at a time. Every buffer is local to the call, so an
+ * float band one tile-row high are alive at a time (plus, when harmonising, one run on a
+ * statistics mosaic of at most `statsPixels`). Every buffer is local to the call, so an
  * abort or an error leaves nothing behind.
  */
 export async function runTiled(model: LoadedModel, image: RgbImage, options: TiledRunOptions): Promise<RgbImage> {
@@ -47,17 +50,25 @@ export async function runTiled(model: LoadedModel, image: RgbImage, options: Til
     minSize: spec.minSize,
   });
   throwIfAborted(options.signal);
-  const reference = options.harmonise ? await makeToneReference(model, image, options.referencePixels) : undefined;
-  return blendTiles(plan, scale, image, reference, (tile) => runImageModel(model, tile), options);
+  return blendTiles(plan, scale, image, await tileRunner(model, image, options), options);
 }
 
-type TileRunner = (tile: RgbImage) => Promise<RgbImage>;
+async function tileRunner(model: LoadedModel, image: RgbImage, options: TiledRunOptions): Promise<TileRunner> {
+  const frozen = options.harmonise ? await frozenStatistics(model) : undefined;
+  if (!frozen) return (tile) => runImageModel(model, tile);
+  const stats = await measureStatistics(frozen, image, options.statsPixels);
+  throwIfAborted(options.signal);
+  return (tile) => frozen.runTile(tile, stats);
+}
 
-async function blendTiles(
+/** Runs the model on one tile (already a multiple of the model's size multiple). */
+export type TileRunner = (tile: RgbImage) => Promise<RgbImage>;
+
+/** Runs every tile of the plan through `run` and blends them (see {@link runTiled}). */
+export async function blendTiles(
   plan: TilePlan,
   scale: number,
   image: RgbImage,
-  reference: ToneReference | undefined,
   run: TileRunner,
   options: Pick<TiledRunOptions, "signal" | "onTile">,
 ): Promise<RgbImage> {
@@ -76,8 +87,7 @@ async function blendTiles(
       throwIfAborted(options.signal);
       const left = out.x.starts[col];
       const tile = await run(cropReflect(image, left / scale, top / scale, plan.x.tile, plan.y.tile));
-      const pixels = reference ? harmoniseTile(tile, reference, left, top) : tile.data;
-      accumulate(band, width, pixels, tile.width, Math.min(tile.height, height - top), left, weightsX[col], weightsY[row]);
+      accumulate(band, width, tile.data, tile.width, Math.min(tile.height, height - top), left, weightsX[col], weightsY[row]);
       options.onTile?.(++done, plan.count);
     }
     const next = row + 1 < out.y.starts.length ? out.y.starts[row + 1] : top + out.y.tile;

@@ -1,0 +1,104 @@
+import { Anime2dError } from "../errors.js";
+import type { RgbImage } from "../image.js";
+import type { GraphSession, LoadedModel, TensorMap } from "../model-pool.js";
+import { imageToTensor, paddedSize, tensorToImage } from "../tensor.js";
+import { sampleMosaic, mosaicStep } from "./mosaic.js";
+import { editGraph, listNodes, type GraphNode } from "./onnx-graph.js";
+
+/**
+ * Tone harmonisation by freezing the network's global statistics.
+ *
+ * Style generators normalise their features with statistics taken over the whole input
+ * (instance/layer norm: `ReduceMean` over height and width). Run on a tile, they normalise with
+ * the tile's statistics instead, and every tile comes out in its own tone and texture: an
+ * output-space fix (matching colours to a low-resolution pass) measured only 31 dB. So the
+ * graph is edited: one copy outputs every spatial mean, measured once on a full-resolution
+ * mosaic of the image; a second copy takes those means as inputs in place of computing them,
+ * so each tile is normalised as if it were part of the whole image.
+ */
+export interface FrozenStatistics {
+  /** Runs the statistics graph on an image and returns the spatial means by name. */
+  measure(image: RgbImage): Promise<TensorMap>;
+  /** Runs the frozen graph on one tile with the given means. */
+  runTile(tile: RgbImage, stats: TensorMap): Promise<RgbImage>;
+  /** How many spatial means the graph has. */
+  count: number;
+}
+
+/** Operators whose output is a mean over the whole feature map when their output shape does not follow the input's size. */
+const STAT_OPS = new Set(["ReduceMean", "GlobalAveragePool"]);
+
+const cache = new WeakMap<LoadedModel, Promise<FrozenStatistics | undefined>>();
+
+/**
+ * The model's statistics-frozen graphs, built once per loaded model; `undefined` when the model
+ * has no global statistics (e.g. 2× upscalers), where plain tiles are already exact.
+ */
+export function frozenStatistics(model: LoadedModel): Promise<FrozenStatistics | undefined> {
+  let built = cache.get(model);
+  if (!built) {
+    built = build(model);
+    cache.set(model, built);
+    built.catch(() => cache.delete(model));
+  }
+  return built;
+}
+
+async function build(model: LoadedModel): Promise<FrozenStatistics | undefined> {
+  const { spec, bytes } = model;
+  const candidates = listNodes(bytes).filter((n) => STAT_OPS.has(n.op) && n.outputs.length === 1);
+  if (candidates.length === 0) return undefined;
+  const statsSession = await model.openDerived(editGraph(bytes, { addOutputs: candidates.map((n) => ({ name: n.outputs[0] })) }));
+  const run = (image: RgbImage, session: GraphSession, extra: TensorMap, outputs: string[]) => {
+    const w = paddedSize(image.width, spec.multipleOf, spec.minSize);
+    const h = paddedSize(image.height, spec.multipleOf, spec.minSize);
+    const dims = spec.input.layout === "NCHW" ? [1, 3, h, w] : [1, h, w, 3];
+    return session.run({ ...extra, [spec.input.name]: { data: imageToTensor(image, spec.input, w, h), dims } }, outputs);
+  };
+  // A mean over the feature map has the same shape whatever the input size; per-pixel
+  // reductions (over channels) do not. Two small probes of different height and width tell them apart.
+  const names = candidates.map((n) => n.outputs[0]);
+  const probe = (w: number, h: number) => run({ data: new Uint8ClampedArray(w * h * 3).fill(128), width: w, height: h }, statsSession, {}, names);
+  const [a, b] = [await probe(96, 64), await probe(128, 96)];
+  const global: GraphNode[] = candidates.filter((n) => sameDims(a[n.outputs[0]].dims, b[n.outputs[0]].dims));
+  if (global.length === 0) return undefined;
+  const statNames = global.map((n) => n.outputs[0]);
+  const tileSession = await model.openDerived(
+    editGraph(bytes, {
+      removeNodes: new Set(global.map((n) => n.index)),
+      addInputs: global.map((n) => ({ name: n.outputs[0], dims: a[n.outputs[0]].dims })),
+    }),
+  );
+  return {
+    count: global.length,
+    measure: (image) => run(image, statsSession, {}, statNames),
+    async runTile(tile, stats) {
+      const out = (await run(tile, tileSession, stats, [spec.output.name]))[spec.output.name];
+      const nchw = spec.output.layout === "NCHW";
+      const [oh, ow] = nchw ? [out.dims[2], out.dims[3]] : [out.dims[1], out.dims[2]];
+      const scale = spec.scale ?? 1;
+      if (oh !== tile.height * scale || ow !== tile.width * scale) {
+        throw new Anime2dError("MODEL_MISMATCH", `Model "${spec.id}" returned dims [${out.dims}] for a ${tile.width}×${tile.height} tile.`);
+      }
+      return tensorToImage(out.data, spec.output, ow, oh, ow, oh);
+    },
+  };
+}
+
+/** Default pixel budget of the statistics mosaic. */
+export const DEFAULT_STATS_PIXELS = 1024 * 1024;
+/** Side of the mosaic's patches in input pixels (a multiple of every registered model's multiple). */
+export const MOSAIC_PATCH = 128;
+
+/**
+ * Measures the whole image's statistics on a mosaic of full-resolution patches covering about
+ * a quarter of the image, within `pixels` (default 1 MP).
+ */
+export function measureStatistics(frozen: FrozenStatistics, image: RgbImage, pixels = DEFAULT_STATS_PIXELS): Promise<TensorMap> {
+  const budget = Math.min(pixels, (image.width * image.height) / 4);
+  return frozen.measure(sampleMosaic(image, MOSAIC_PATCH, mosaicStep(image.width, image.height, budget)));
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
