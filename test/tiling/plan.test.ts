@@ -125,10 +125,11 @@ describe("axisWeights", () => {
 describe("resolveTiling", () => {
   it("runs images up to the budget whole and tiles larger ones", () => {
     expect(resolveTiling({}, 1024, 1024)).toBeUndefined();
-    expect(resolveTiling({}, 1025, 1024)).toMatchObject({ size: 512, overlap: 64, harmonise: true });
+    expect(resolveTiling({}, 1025, 1024)).toMatchObject({ size: 256, overlap: 32, harmonise: true });
     expect(resolveTiling({ tilePixels: 1e6 * 20 }, 4096, 4096)).toBeUndefined();
     expect(resolveTiling({ tile: false }, 8000, 8000)).toBeUndefined();
-    expect(resolveTiling({ tile: { size: 256 } }, 10, 10)).toMatchObject({ size: 256, overlap: 64, harmonise: true });
+    expect(resolveTiling({ tile: { size: 512 } }, 10, 10)).toMatchObject({ size: 512, overlap: 32, harmonise: true });
+    expect(resolveTiling({ tile: { size: 64 } }, 10, 10)).toMatchObject({ size: 64, overlap: 16 });
     expect(resolveTiling({}, 2000, 2000, 2)).toMatchObject({ harmonise: false });
   });
 

@@ -81,9 +81,12 @@ describe("tiled runs on real models", () => {
     expect(quality).toBeGreaterThanOrEqual(35);
     const plan = planTiles({ width: 1024, height: 1024, ...geometry, multiple: 8 });
     expect(plan.count).toBe(25);
-    expect(seamRatio(tiled, plan)).toBeLessThan(1.2);
-    // The whole-image output has no tile edges: its ratio on the same lines is the baseline.
-    expect(Math.abs(seamRatio(whole, plan) - 1)).toBeLessThan(0.1);
+    const seam = seamRatio(tiled, plan);
+    expect(seam).toBeLessThan(1.2);
+    // The whole-image output has no tile edges: on the same lines it is the content's own
+    // ratio, and the tiled output adds nothing to it.
+    console.info(`tiled ${quality.toFixed(2)} dB; seam ratio tiled ${seam.toFixed(3)}, whole ${seamRatio(whole, plan).toFixed(3)}`);
+    expect(seam).toBeLessThan(seamRatio(whole, plan) + 0.03);
   });
 
   it("needs the harmonisation: plain overlapped tiles stay well below 35 dB, and hard-cut tiles show seams", async () => {
@@ -154,7 +157,7 @@ describe("stylize() with tiling", () => {
       { tilePixels: 300_000, onProgress: (e) => e.stage === "tile" && events.push({ done: e.done, total: e.total }) },
     );
     expect([result.width, result.height, result.channels]).toEqual([957, 637, 3]);
-    const total = planTiles({ width: 957, height: 637, size: 512, overlap: 64, multiple: 8 }).count;
+    const total = planTiles({ width: 957, height: 637, size: 256, overlap: 32, multiple: 8 }).count;
     expect(events).toEqual(Array.from({ length: total }, (_, i) => ({ done: i + 1, total })));
   });
 });

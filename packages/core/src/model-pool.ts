@@ -17,8 +17,10 @@ export interface LoadedModel {
   /**
    * Opens a session on a graph derived from this model (e.g. tiling's copy with frozen
    * normalisation statistics), with the pool's session options; `dispose()` releases it.
+   * `keepArena: false` returns a run's working memory after each run (for graphs run once per
+   * image, whose arena would otherwise stay at its largest size).
    */
-  openDerived(bytes: Uint8Array): Promise<GraphSession>;
+  openDerived(bytes: Uint8Array, options?: { keepArena?: boolean }): Promise<GraphSession>;
 }
 
 /** Float32 tensors by name, as fed to or returned by a {@link GraphSession}. */
@@ -89,19 +91,21 @@ export class ModelPool {
       session,
       bytes,
       run: (data, dims) => this.run(spec, session, data, dims),
-      openDerived: async (derivedBytes) => {
-        const derived = await this.createSession(spec, derivedBytes);
+      openDerived: async (derivedBytes, derivedOptions) => {
+        const arena = derivedOptions?.keepArena === false ? { enableCpuMemArena: false, enableMemPattern: false } : {};
+        const derived = await this.createSession(spec, derivedBytes, arena);
         this.derived.push(derived);
         return graphSession(this.platform, spec, derived);
       },
     };
   }
 
-  private async createSession(spec: ModelSpec, bytes: Uint8Array): Promise<InferenceSession> {
+  private async createSession(spec: ModelSpec, bytes: Uint8Array, extra: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {
     try {
       return await this.platform.ort.InferenceSession.create(bytes, {
         graphOptimizationLevel: "all",
         ...this.platform.sessionOptions?.({ threads: this.options.threads }),
+        ...extra,
       });
     } catch (error) {
       throw asAnime2dError(error, "MODEL_LOAD_FAILED", `ONNX Runtime could not load model "${spec.id}" (${spec.file})`);

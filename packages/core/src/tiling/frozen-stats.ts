@@ -48,7 +48,8 @@ async function build(model: LoadedModel): Promise<FrozenStatistics | undefined> 
   const { spec, bytes } = model;
   const candidates = listNodes(bytes).filter((n) => STAT_OPS.has(n.op) && n.outputs.length === 1);
   if (candidates.length === 0) return undefined;
-  const statsSession = await model.openDerived(editGraph(bytes, { addOutputs: candidates.map((n) => ({ name: n.outputs[0] })) }));
+  // Run once per image on a mosaic larger than a tile: no arena, so its memory is returned.
+  const statsSession = await model.openDerived(editGraph(bytes, { addOutputs: candidates.map((n) => ({ name: n.outputs[0] })) }), { keepArena: false });
   const run = (image: RgbImage, session: GraphSession, extra: TensorMap, outputs: string[]) => {
     const w = paddedSize(image.width, spec.multipleOf, spec.minSize);
     const h = paddedSize(image.height, spec.multipleOf, spec.minSize);
@@ -85,14 +86,17 @@ async function build(model: LoadedModel): Promise<FrozenStatistics | undefined> 
   };
 }
 
-/** Default pixel budget of the statistics mosaic. */
-export const DEFAULT_STATS_PIXELS = 1024 * 1024;
+/**
+ * Default pixel budget of the statistics mosaic (512²): large enough for stable statistics
+ * (a 256² mosaic measured 28–32 dB), small enough to keep the peak memory of a 16 MP run flat.
+ */
+export const DEFAULT_STATS_PIXELS = 512 * 512;
 /** Side of the mosaic's patches in input pixels (a multiple of every registered model's multiple). */
-export const MOSAIC_PATCH = 128;
+export const MOSAIC_PATCH = 64;
 
 /**
- * Measures the whole image's statistics on a mosaic of full-resolution patches covering about
- * a quarter of the image, within `pixels` (default 1 MP).
+ * Measures the whole image's statistics on a mosaic of full-resolution patches covering at
+ * most a quarter of the image and about `pixels` (default 512²).
  */
 export function measureStatistics(frozen: FrozenStatistics, image: RgbImage, pixels = DEFAULT_STATS_PIXELS): Promise<TensorMap> {
   const budget = Math.min(pixels, (image.width * image.height) / 4);

@@ -1,12 +1,13 @@
 /** An explicit tile geometry for `stylize()`'s `tile` option. */
 export interface TileSpec {
-  /** Tile side in input pixels; rounded up to the model's size multiple (default 512). */
+  /** Tile side in input pixels; rounded up to the model's size multiple (default 256). */
   size?: number;
-  /** Least overlap between neighbouring tiles in input pixels (default 64, at least 32 for style models). */
+  /** Least overlap between neighbouring tiles in input pixels (default 32). */
   overlap?: number;
   /**
-   * Match each tile's local tone to a low-resolution whole-image pass (default true for
-   * style generators, whose instance/layer norms otherwise give every tile its own tone).
+   * Normalise every tile with the whole image's feature statistics, measured once on a
+   * full-resolution mosaic of the image (default true for style generators, whose
+   * instance/layer norms otherwise give every tile its own tone; off for 2× upscalers).
    */
   harmonise?: boolean;
 }

@@ -9,9 +9,9 @@ import { runTiled, type TiledRunOptions } from "./run-tiled.js";
 /** Images up to this many pixels run whole under `tile: "auto"` (1 MP). */
 export const DEFAULT_TILE_PIXELS = 1024 * 1024;
 /** Default tile side (see docs/tiling.md for the measurements behind it). */
-export const DEFAULT_TILE_SIZE = 512;
+export const DEFAULT_TILE_SIZE = 256;
 /** Default least overlap between tiles. */
-export const DEFAULT_TILE_OVERLAP = 64;
+export const DEFAULT_TILE_OVERLAP = 32;
 
 /**
  * Decides how a model pass runs from the `tile` options: whole, or tiled with which geometry.

@@ -50,6 +50,12 @@ export async function runTiled(model: LoadedModel, image: RgbImage, options: Til
     minSize: spec.minSize,
   });
   throwIfAborted(options.signal);
+  // One tile is the padded image itself: the whole-image run is the same work, and exact.
+  if (plan.count === 1) {
+    const whole = await runImageModel(model, image);
+    options.onTile?.(1, 1);
+    return whole;
+  }
   return blendTiles(plan, scale, image, await tileRunner(model, image, options), options);
 }
 
