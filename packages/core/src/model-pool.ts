@@ -13,14 +13,14 @@ export interface LoadedModel {
   /** Runs the model on one float32 tensor; returns the output tensor's data and dims. */
   run(input: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: readonly number[] }>;
   /** The model file's bytes, from which derived graphs are built (see {@link LoadedModel.openDerived}). */
-  bytes: Uint8Array;
+  bytes?: Uint8Array;
   /**
    * Opens a session on a graph derived from this model (e.g. tiling's copy with frozen
    * normalisation statistics), with the pool's session options; `dispose()` releases it.
    * `keepArena: false` returns a run's working memory after each run (for graphs run once per
    * image, whose arena would otherwise stay at its largest size).
    */
-  openDerived(bytes: Uint8Array, options?: { keepArena?: boolean }): Promise<GraphSession>;
+  openDerived?(bytes: Uint8Array, options?: { keepArena?: boolean }): Promise<GraphSession>;
 }
 
 /** Float32 tensors by name, as fed to or returned by a {@link GraphSession}. */

@@ -84,4 +84,6 @@ export type {
   ImageFormat,
   EncodeOptions,
   ModelSource,
+  TileOptions,
+  TileSpec,
 } from "@anime2d/core";

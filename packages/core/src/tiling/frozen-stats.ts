@@ -46,10 +46,13 @@ export function frozenStatistics(model: LoadedModel): Promise<FrozenStatistics |
 
 async function build(model: LoadedModel): Promise<FrozenStatistics | undefined> {
   const { spec, bytes } = model;
+  // Models not opened by a ModelPool cannot derive graphs; they run plain tiles.
+  if (!bytes || !model.openDerived) return undefined;
+  const openDerived = model.openDerived.bind(model);
   const candidates = listNodes(bytes).filter((n) => STAT_OPS.has(n.op) && n.outputs.length === 1);
   if (candidates.length === 0) return undefined;
   // Run once per image on a mosaic larger than a tile: no arena, so its memory is returned.
-  const statsSession = await model.openDerived(editGraph(bytes, { addOutputs: candidates.map((n) => ({ name: n.outputs[0] })) }), { keepArena: false });
+  const statsSession = await openDerived(editGraph(bytes, { addOutputs: candidates.map((n) => ({ name: n.outputs[0] })) }), { keepArena: false });
   const run = (image: RgbImage, session: GraphSession, extra: TensorMap, outputs: string[]) => {
     const w = paddedSize(image.width, spec.multipleOf, spec.minSize);
     const h = paddedSize(image.height, spec.multipleOf, spec.minSize);
@@ -64,7 +67,7 @@ async function build(model: LoadedModel): Promise<FrozenStatistics | undefined> 
   const global: GraphNode[] = candidates.filter((n) => sameDims(a[n.outputs[0]].dims, b[n.outputs[0]].dims));
   if (global.length === 0) return undefined;
   const statNames = global.map((n) => n.outputs[0]);
-  const tileSession = await model.openDerived(
+  const tileSession = await openDerived(
     editGraph(bytes, {
       removeNodes: new Set(global.map((n) => n.index)),
       addInputs: global.map((n) => ({ name: n.outputs[0], dims: a[n.outputs[0]].dims })),
