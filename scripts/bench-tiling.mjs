@@ -62,7 +62,8 @@ function largePhoto() {
     console.log(`${side}×${side} (${style}):`, results[side]);
   }
   const ratio = results[4096].msPerMP / results[1024].msPerMP;
-  console.log(`time per MP, 16 MP vs 1 MP: ${ratio.toFixed(2)}× (goal ≤ 1.2×)`);
+  const cpuRatio = results[4096].cpuMsPerMP / results[1024].cpuMsPerMP;
+  console.log(`time per MP, 16 MP vs 1 MP: ${ratio.toFixed(2)}× wall clock, ${cpuRatio.toFixed(2)}× CPU time (goal ≤ 1.2×)`);
   console.log(`peak RSS of the 16 MP process: ${(results[4096].maxRssMB / 1024).toFixed(2)} GB (goal ≤ 1.5 GB)`);
 }
 
@@ -81,11 +82,15 @@ async function child(sideText, style) {
   await stylize(warm, { style });
   const rssBeforeMB = process.memoryUsage().rss / 2 ** 20;
   let tiles = 0;
+  // CPU time as well as wall clock: on a shared machine other jobs stretch the wall clock.
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const out = await stylize(file, { style, onProgress: (e) => { if (e.stage === "tile") tiles = e.total; } });
   const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   const mp = (side * side) / 1e6;
-  console.log(JSON.stringify({ width: out.width, height: out.height, tiles, ms: Math.round(ms), msPerMP: Math.round(ms / mp), rssBeforeMB: Math.round(rssBeforeMB), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(JSON.stringify({ width: out.width, height: out.height, tiles, ms: Math.round(ms), msPerMP: Math.round(ms / mp), cpuMsPerMP: Math.round(cpuMs / mp), rssBeforeMB: Math.round(rssBeforeMB), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 }
 
 function psnr(a, b) {
