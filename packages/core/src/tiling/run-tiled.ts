@@ -23,6 +23,8 @@ export interface TiledRunOptions {
   harmonise?: boolean;
   /** Pixel budget of the statistics mosaic (default 512², at most a quarter of the image). */
   statsPixels?: number;
+  /** Side of the statistics mosaic's patches in input pixels (default 128). */
+  mosaicPatch?: number;
   /** Checked before every tile; an abort rejects with code `ABORTED`. */
   signal?: AbortSignal;
   /** Called after each tile with the number done and the total. */
@@ -63,7 +65,7 @@ export async function runTiled(model: LoadedModel, image: RgbImage, options: Til
 async function tileRunner(model: LoadedModel, image: RgbImage, options: TiledRunOptions): Promise<TileRunner> {
   const frozen = options.harmonise ? await frozenStatistics(model) : undefined;
   if (!frozen) return (tile) => runImageModel(model, tile);
-  const stats = await measureStatistics(frozen, image, options.statsPixels);
+  const stats = await measureStatistics(frozen, image, options.statsPixels, options.mosaicPatch);
   throwIfAborted(options.signal);
   return (tile) => frozen.runTile(tile, stats);
 }
