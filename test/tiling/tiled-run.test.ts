@@ -152,7 +152,7 @@ describe("stylize() with tiling", () => {
     const total = planTiles({ width: 957, height: 637, size: 256, overlap: 32, multiple: 8 }).count;
     expect(events).toEqual(Array.from({ length: total }, (_, i) => ({ done: i + 1, total })));
     // Close to the whole-image run, though below the 1 MP case: a 0.6 MP image yields a
-    // statistics mosaic of only 12 patches (measured 32.0 dB; plain tiles measure less).
+    // statistics mosaic of only 12 patches (measured 32.0 dB).
     const whole = await stylizer.stylize({ data: new Uint8Array(crop), width: 957, height: 637, channels: 3 }, { tile: false });
     expect(psnr(whole.data, result.data)).toBeGreaterThan(30);
   });
