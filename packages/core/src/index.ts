@@ -20,3 +20,4 @@ export * from "./strength.js";
 export * from "./pipeline.js";
 export * from "./stylizer.js";
 export * from "./finish/index.js";
+export * from "./tiling/index.js";

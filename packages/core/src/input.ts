@@ -17,6 +17,8 @@ export async function loadImage(platform: Platform, input: ImageInput, options: 
   const loaded = isRawImage(input) || isNdarrayLike(input) || isBytes(input) ? input : await platformInput(platform, input, options.signal);
   throwIfAborted(options.signal);
   if (isBytes(loaded)) return decode(platform, toBytes(loaded), options.maxPixels);
+  // An ndarray is copied into a packed buffer: check its shape before allocating that copy.
+  if (isNdarrayLike(loaded) && loaded.shape.length === 3) checkPixels(loaded.shape[1], loaded.shape[0], options.maxPixels);
   const image = isNdarrayLike(loaded) ? ndarrayToRawImage(loaded as NdarrayLike) : (loaded as RawImage);
   assertValidRawImage(image);
   checkPixels(image.width, image.height, options.maxPixels);

@@ -12,6 +12,26 @@ export interface LoadedModel {
   session: InferenceSession;
   /** Runs the model on one float32 tensor; returns the output tensor's data and dims. */
   run(input: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: readonly number[] }>;
+  /** The model file's bytes, from which derived graphs are built (see {@link LoadedModel.openDerived}). */
+  bytes?: Uint8Array;
+  /**
+   * Opens a session on a graph derived from this model (e.g. tiling's copy with frozen
+   * normalisation statistics), with the pool's session options; `dispose()` releases it.
+   * `keepArena: false` returns a run's working memory after each run (for graphs run once per
+   * image, whose arena would otherwise stay at its largest size).
+   */
+  openDerived?(bytes: Uint8Array, options?: { keepArena?: boolean }): Promise<GraphSession>;
+}
+
+/** Float32 tensors by name, as fed to or returned by a {@link GraphSession}. */
+export type TensorMap = Record<string, { data: Float32Array; dims: readonly number[] }>;
+
+/** A session with any number of float32 inputs and outputs. */
+export interface GraphSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph; only the outputs named in `outputs` (default all) are returned. */
+  run(feeds: TensorMap, outputs?: readonly string[]): Promise<TensorMap>;
 }
 
 /** Options that decide which file a model is loaded from and how its session runs. */
@@ -32,6 +52,7 @@ export interface ModelPoolOptions {
  */
 export class ModelPool {
   private readonly sessions = new Map<string, Promise<LoadedModel>>();
+  private readonly derived: InferenceSession[] = [];
 
   constructor(
     private readonly platform: Platform,
@@ -55,26 +76,43 @@ export class ModelPool {
   /** Releases every session. */
   async dispose(): Promise<void> {
     const all = [...this.sessions.values()];
+    const derived = this.derived.splice(0);
     this.sessions.clear();
     await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.session.release()));
+    await Promise.all(derived.map((session) => session.release()));
   }
 
   private async open(spec: ModelSpec, source: ModelSource | undefined, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<LoadedModel> {
     const bytes = await resolveModelBytes(spec, this.platform.io, env, { source, modelDir: this.options.modelDir, signal, onProgress });
     throwIfAborted(signal);
     onProgress?.({ stage: "load-model", model: spec.id });
-    let session: InferenceSession;
+    const session = await this.createSession(spec, bytes);
+    checkNames(spec, session);
+    return {
+      spec,
+      session,
+      bytes,
+      run: (data, dims) => this.run(spec, session, data, dims),
+      openDerived: async (derivedBytes, derivedOptions) => {
+        const arena = derivedOptions?.keepArena === false ? { enableCpuMemArena: false, enableMemPattern: false } : {};
+        const derived = await this.createSession(spec, derivedBytes, arena);
+        this.derived.push(derived);
+        return graphSession(this.platform, spec, derived);
+      },
+    };
+  }
+
+  private async createSession(spec: ModelSpec, bytes: Uint8Array, extra: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {
     try {
-      session = await this.platform.ort.InferenceSession.create(bytes, {
+      return await this.platform.ort.InferenceSession.create(bytes, {
         graphOptimizationLevel: "all",
         ...this.platform.sessionOptions?.({ threads: this.options.threads }),
         ...this.options.sessionOptions,
+        ...extra,
       });
     } catch (error) {
       throw asAnime2dError(error, "MODEL_LOAD_FAILED", `ONNX Runtime could not load model "${spec.id}" (${spec.file})`);
     }
-    checkNames(spec, session);
-    return { spec, session, run: (data, dims) => this.run(spec, session, data, dims) };
   }
 
   private async run(spec: ModelSpec, session: InferenceSession, data: Float32Array, dims: readonly number[]) {
@@ -103,4 +141,26 @@ function checkNames(spec: ModelSpec, session: InferenceSession): void {
         `its spec expects input "${spec.input.name}" and output "${spec.output.name}".`,
     );
   }
+}
+
+function graphSession(platform: Platform, spec: ModelSpec, session: InferenceSession): GraphSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds, outputs) {
+      const inputs: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) inputs[name] = new platform.ort.Tensor("float32", t.data, t.dims);
+      let results: InferenceSession.OnnxValueMapType;
+      try {
+        results = outputs ? await session.run(inputs, [...outputs]) : await session.run(inputs);
+      } catch (error) {
+        throw asAnime2dError(error, "INFERENCE_FAILED", `Running a derived graph of model "${spec.id}" failed`);
+      } finally {
+        for (const t of Object.values(inputs)) t.dispose?.();
+      }
+      const out: TensorMap = {};
+      for (const [name, value] of Object.entries(results)) out[name] = { data: (value as Tensor).data as Float32Array, dims: (value as Tensor).dims };
+      return out;
+    },
+  };
 }

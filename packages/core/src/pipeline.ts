@@ -2,7 +2,6 @@ import { Anime2dError, throwIfAborted } from "./errors.js";
 import { env } from "./env.js";
 import { joinAlpha, splitAlpha, type RgbImage } from "./image.js";
 import { loadImage, type ImageInput } from "./input.js";
-import { runImageModel } from "./generate.js";
 import type { ModelPool } from "./model-pool.js";
 import { AnimeImage } from "./output.js";
 import type { Platform } from "./platform.js";
@@ -11,6 +10,7 @@ import { DEFAULT_STYLE, getModel } from "./registry.js";
 import { mixStrength } from "./strength.js";
 import type { FaceOptions } from "./face/options.js";
 import type { TileOptions } from "./tiling/options.js";
+import { runModelPass } from "./tiling/run-auto.js";
 import type { FinishOptions } from "./finish/options.js";
 import { finishImage, planFinish } from "./finish/finish.js";
 
@@ -53,12 +53,9 @@ export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, o
 
   let result = original;
   if (strength > 0) {
-    // Whole-image pass (the tiling module decides how large images are cut).
+    // Whole-image pass, or overlapped tiles for large images (the tiling module decides).
     const model = await ctx.pool.get(spec, signal, progress);
-    throwIfAborted(signal);
-    progress({ stage: "inference", model: spec.id, progress: 0 });
-    const styled = await runImageModel(model, original);
-    progress({ stage: "inference", model: spec.id, progress: 1 });
+    const styled = await runModelPass(model, original, { ...options, signal, onProgress: progress });
 
     // Face pass (the face module) goes here: faces stylized on aligned crops, pasted back.
 

@@ -8,7 +8,9 @@ import { Anime2dError, checkPixels, type ImageCodec, type RawImage } from "@anim
 export const sharpCodec: ImageCodec = {
   async decode(bytes, { maxPixels }) {
     // Read the header first so a decompression bomb fails before any pixel buffer exists.
-    const meta = await sharp(bytes).metadata();
+    // No pixel limit here: metadata() only reads the header, and sharp's own limit would turn
+    // a bomb into an untyped "exceeds pixel limit" error instead of INPUT_TOO_LARGE.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Anime2dError("DECODE_FAILED", "The image header has no size.");
     checkPixels(meta.width, meta.height, maxPixels);
     const { data, info } = await sharp(bytes, { failOn: "truncated", limitInputPixels: Number.isFinite(maxPixels) ? Math.floor(maxPixels) : false, pages: 1 })

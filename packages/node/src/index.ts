@@ -114,4 +114,6 @@ export type {
   UpscalerId,
   ColorMode,
   FinishOptions,
+  TileOptions,
+  TileSpec,
 } from "@anime2d/core";

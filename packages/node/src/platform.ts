@@ -29,9 +29,6 @@ export const nodePlatform: Platform = {
   sessionOptions({ threads }) {
     return {
       executionProviders: ["cpu"],
-      // The CPU arena keeps each session's peak activation memory (gigabytes for a
-      // megapixel image) for the life of the session; without it memory goes back after a run.
-      enableCpuMemArena: false,
       ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     };
   },

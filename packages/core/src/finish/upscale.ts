@@ -1,5 +1,5 @@
 import { Anime2dError, throwIfAborted } from "../errors.js";
-import { runImageModel } from "../generate.js";
+import { runModelPass } from "../tiling/run-auto.js";
 import type { RgbImage } from "../image.js";
 import type { LoadedModel, ModelPool } from "../model-pool.js";
 import type { ProgressCallback } from "../progress.js";
@@ -36,12 +36,17 @@ export function resolveUpscaler(id: unknown): ModelSpec | undefined {
 }
 
 /**
- * Runs one 2× model on an image: exactly `2W × 2H` out. This is the single model call of
- * the finish module, so large images can be routed through a tiler here (the networks hold
- * no global statistics, so 16–32 px of tile overlap is enough).
+ * Inputs above this many pixels are upscaled in tiles: a 2× network's activations at 512²
+ * in already take about as much memory as a style generator at 1 MP.
  */
-export function runUpscaler(model: LoadedModel, image: RgbImage): Promise<RgbImage> {
-  return runImageModel(model, image);
+export const UPSCALE_TILE_PIXELS = 512 * 512;
+
+/**
+ * Runs one 2× model on an image: exactly `2W × 2H` out. Large inputs go through the tiler
+ * with plain blending (the networks hold no global statistics, so no harmonisation).
+ */
+export function runUpscaler(model: LoadedModel, image: RgbImage, options: { signal?: AbortSignal; onProgress?: ProgressCallback } = {}): Promise<RgbImage> {
+  return runModelPass(model, image, { tilePixels: UPSCALE_TILE_PIXELS, ...options });
 }
 
 /** 2× with the core Lanczos-3 (any number of interleaved channels). */
@@ -64,7 +69,7 @@ export async function upscaleRgb(ctx: UpscaleContext, image: RgbImage, spec: Mod
   if (spec) {
     const model = await ctx.pool.get(spec, ctx.signal, ctx.progress);
     throwIfAborted(ctx.signal);
-    out = await runUpscaler(model, image);
+    out = await runUpscaler(model, image, { signal: ctx.signal, onProgress: ctx.progress });
   } else {
     out = { data: lanczos2x(image.data, image.width, image.height, 3), width: image.width * 2, height: image.height * 2 };
   }
