@@ -19,3 +19,4 @@ export * from "./output.js";
 export * from "./strength.js";
 export * from "./pipeline.js";
 export * from "./stylizer.js";
+export * from "./face/index.js";

@@ -10,6 +10,7 @@ import { reporter, type ProgressCallback } from "./progress.js";
 import { DEFAULT_STYLE, getModel } from "./registry.js";
 import { mixStrength } from "./strength.js";
 import type { FaceOptions } from "./face/options.js";
+import { avatarCrop, pasteStylizedFaces, planFaces } from "./face/pass.js";
 import type { TileOptions } from "./tiling/options.js";
 import type { FinishOptions } from "./finish/options.js";
 
@@ -42,23 +43,32 @@ export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, o
   const progress = reporter(options.onProgress);
   const spec = getModel(options.style ?? DEFAULT_STYLE, "style");
   const strength = checkStrength(options.strength);
+  const face = planFaces(options, spec);
   throwIfAborted(signal);
 
   progress({ stage: "decode" });
   const image = await loadImage(ctx.platform, input, { maxPixels: options.maxInputPixels ?? env.maxInputPixels, signal });
-  const { rgb, alpha, width, height } = splitAlpha(image);
-  const original: RgbImage = { data: rgb, width, height };
+  const { rgb, width, height, alpha: inputAlpha } = splitAlpha(image);
+  let alpha = inputAlpha;
+  let original: RgbImage = { data: rgb, width, height };
+  // An avatar is the stylized aligned crop of the largest face: square, RGB, avatarSize².
+  if (face.mode === "avatar") [original, alpha] = [await avatarCrop(ctx, original, face, progress, signal), undefined];
+  const styleSpec = face.mode === "avatar" ? face.faceSpec : spec;
 
   let result = original;
   if (strength > 0) {
-    // Whole-image pass (the tiling module decides how large images are cut).
-    const model = await ctx.pool.get(spec, signal, progress);
-    throwIfAborted(signal);
-    progress({ stage: "inference", model: spec.id, progress: 0 });
-    const styled = await runImageModel(model, original);
-    progress({ stage: "inference", model: spec.id, progress: 1 });
-
-    // Face pass (the face module) goes here: faces stylized on aligned crops, pasted back.
+    let styled = original;
+    if (face.mode !== "auto" || face.background === "stylize") {
+      // Whole-image pass (the tiling module decides how large images are cut).
+      const model = await ctx.pool.get(styleSpec, signal, progress);
+      throwIfAborted(signal);
+      if (face.mode === "auto") progress({ stage: "background", model: styleSpec.id });
+      progress({ stage: "inference", model: styleSpec.id, progress: 0 });
+      styled = await runImageModel(model, original);
+      progress({ stage: "inference", model: styleSpec.id, progress: 1 });
+    }
+    // Face pass: faces stylized on aligned crops, pasted back through feathered masks.
+    if (face.mode === "auto") styled = await pasteStylizedFaces(ctx, original, styled, face, progress, signal);
 
     result = mixStrength(original, styled, strength);
   }
@@ -67,7 +77,7 @@ export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, o
   // Finishing (the finish module) goes here: colour correction, then 2× upscale.
 
   progress({ stage: "done" });
-  return new AnimeImage(joinAlpha(result.data, alpha, width, height), ctx.platform);
+  return new AnimeImage(joinAlpha(result.data, alpha, result.width, result.height), ctx.platform);
 }
 
 function checkStrength(strength: number | undefined): number {

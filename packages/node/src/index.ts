@@ -12,12 +12,15 @@
 import {
   createStylizerFor,
   env,
+  sharedDetectFaces,
   sharedStylize,
   type ImageInput,
   type AnimeImage,
   type OneShotOptions,
   type Stylizer,
   type StylizerOptions,
+  type Face,
+  type OneShotDetectOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
 
@@ -35,6 +38,20 @@ export function stylize(input: ImageInput, options?: OneShotOptions): Promise<An
   return shared(input, options);
 }
 const shared = sharedStylize(nodePlatform);
+
+/**
+ * Finds faces with RetinaFace (run on a copy whose long side is 840 px, mapped back).
+ *
+ * @param input - any input `stylize()` accepts.
+ * @param options - minScore (default 0.8), maxFaces, workingSize (default 840), signal, modelDir, threads.
+ * @returns faces sorted by box area, largest first: `box {x, y, width, height}`, `score` and five
+ *   `landmarks` (left eye, right eye, nose, left and right mouth corners) in input pixels.
+ * @throws {@link Anime2dError} with a stable `code` for every failure.
+ */
+export function detectFaces(input: ImageInput, options?: OneShotDetectOptions): Promise<Face[]> {
+  return sharedDetect(input, options);
+}
+const sharedDetect = sharedDetectFaces(nodePlatform);
 
 /**
  * Creates a stylizer that holds its own ONNX Runtime sessions (one per model file) until
@@ -84,4 +101,12 @@ export type {
   ImageFormat,
   EncodeOptions,
   ModelSource,
+  Face,
+  FaceBox,
+  FaceLandmarks,
+  FaceMode,
+  FaceBackground,
+  FaceOptions,
+  DetectFacesOptions,
+  OneShotDetectOptions,
 } from "@anime2d/core";

@@ -1,5 +1,5 @@
 import type { RgbImage } from "../image.js";
-import { invertSimilarity, type Similarity } from "./similarity.js";
+import { invertSimilarity, similarityScale, type Similarity } from "./similarity.js";
 
 /**
  * Warps `image` into a `width × height` canvas by the similarity `toCanvas` (image
@@ -8,17 +8,27 @@ import { invertSimilarity, type Similarity } from "./similarity.js";
  */
 export function warpSimilarity(image: RgbImage, toCanvas: Similarity, width: number, height: number): RgbImage {
   const back = invertSimilarity(toCanvas);
+  // When the warp shrinks, average k×k bilinear samples per pixel so the crop does not alias.
+  const k = Math.min(4, Math.max(1, Math.ceil(1 / similarityScale(toCanvas) - 0.01)));
   const out = new Uint8ClampedArray(width * height * 3);
   const sample = new Float64Array(3);
+  const sum = new Float64Array(3);
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
-      // Pixel centres sit at +0.5 in continuous coordinates, in both spaces.
-      const cu = u + 0.5, cv = v + 0.5;
-      sampleBilinear(image, back.a * cu - back.b * cv + back.tx, back.b * cu + back.a * cv + back.ty, sample);
+      sum.fill(0);
+      for (let j = 0; j < k; j++) {
+        for (let i = 0; i < k; i++) {
+          // Sub-sample centres, evenly spread over the pixel [u, u + 1) × [v, v + 1).
+          const cu = u + (i + 0.5) / k, cv = v + (j + 0.5) / k;
+          sampleBilinear(image, back.a * cu - back.b * cv + back.tx, back.b * cu + back.a * cv + back.ty, sample);
+          sum[0] += sample[0]; sum[1] += sample[1]; sum[2] += sample[2];
+        }
+      }
       const o = (v * width + u) * 3;
-      out[o] = sample[0];
-      out[o + 1] = sample[1];
-      out[o + 2] = sample[2];
+      const n = k * k;
+      out[o] = sum[0] / n;
+      out[o + 1] = sum[1] / n;
+      out[o + 2] = sum[2] / n;
     }
   }
   return { data: out, width, height };
