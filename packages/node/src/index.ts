@@ -40,7 +40,7 @@ export function stylize(input: ImageInput, options?: OneShotOptions): Promise<An
 const shared = sharedStylize(nodePlatform);
 
 /**
- * Finds faces with RetinaFace (run on a copy whose long side is 840 px, mapped back).
+ * Finds faces with RetinaFace (run on a copy shrunk to at most 840 px on its long side, mapped back).
  *
  * @param input - any input `stylize()` accepts.
  * @param options - minScore (default 0.8), maxFaces, workingSize (default 840), signal, modelDir, threads.
