@@ -2,7 +2,7 @@
 // model download/caching/verification, WebGPU fallback. One browser for the whole file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { createStylizer as createNodeStylizer } from "@anime2d/node";
+import { createStylizer as createNodeStylizer, detectFaces as detectNodeFaces } from "@anime2d/node";
 import { fromPixels, meanAbsDiff, openHarness, type HarnessSession } from "./session.js";
 import { MODEL_DIR, PHOTO_DIR } from "./paths.js";
 
@@ -33,6 +33,24 @@ describe("browser vs Node", () => {
       });
     }
   }
+});
+
+describe("faces and upscaling in the browser", () => {
+  it("detects the same faces as Node and upscales exactly 2×", async () => {
+    const { faces, up } = await s.page.evaluate(async () => {
+      const faces = await anime2d.detectFaces("/photos/laos.jpg");
+      const out = await anime2d.upscale("/photos/coffee.png", { upscaler: "lanczos" });
+      return { faces, up: [out.width, out.height] };
+    });
+    const ref = await detectNodeFaces(join(PHOTO_DIR, "laos.jpg"), { modelDir: MODEL_DIR });
+    expect(faces).toHaveLength(2);
+    expect(ref).toHaveLength(2);
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs(faces[i].box.x - ref[i].box.x)).toBeLessThanOrEqual(2);
+      expect(Math.abs(faces[i].landmarks[0][1] - ref[i].landmarks[0][1])).toBeLessThanOrEqual(2);
+    }
+    expect(up).toEqual([1200, 800]);
+  });
 });
 
 describe("inputs and outputs", () => {
@@ -141,11 +159,11 @@ describe("models: base URL, Cache API, SHA-256", () => {
       anime2d.env.cacheDir = "anime2d-test-cache";
       await caches.delete("anime2d-test-cache");
       const first = anime2d.createStylizer({ modelDir: "/models/" });
-      await first.stylize("/photos/coffee.png", { style: "cute" });
+      await first.stylize("/photos/coffee.png", { style: "cute", face: "off" });
       const keys = (await (await caches.open("anime2d-test-cache")).keys()).map((k) => k.url);
       // A second stylizer whose base URL serves nothing still works: the cache answers.
       const second = anime2d.createStylizer({ modelDir: "/nothing-here/" });
-      const out = await second.stylize("/photos/coffee.png", { style: "cute" });
+      const out = await second.stylize("/photos/coffee.png", { style: "cute", face: "off" });
       await Promise.all([first.dispose(), second.dispose()]);
       return { keys, size: [out.width, out.height] };
     });

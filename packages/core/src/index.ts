@@ -21,3 +21,4 @@ export * from "./pipeline.js";
 export * from "./stylizer.js";
 export * from "./finish/index.js";
 export * from "./tiling/index.js";
+export * from "./face/index.js";

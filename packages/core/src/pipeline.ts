@@ -9,6 +9,7 @@ import { reporter, type ProgressCallback } from "./progress.js";
 import { DEFAULT_STYLE, getModel } from "./registry.js";
 import { mixStrength } from "./strength.js";
 import type { FaceOptions } from "./face/options.js";
+import { avatarCrop, pasteStylizedFaces, planFaces } from "./face/pass.js";
 import type { TileOptions } from "./tiling/options.js";
 import { runModelPass } from "./tiling/run-auto.js";
 import type { FinishOptions } from "./finish/options.js";
@@ -36,28 +37,39 @@ export interface PipelineContext {
 
 /**
  * The one stylization pipeline, shared by every platform: load and decode, split alpha,
- * run the style generator, mix by strength, finish (colour, 2× upscale), re-attach alpha.
+ * run the style generator (whole or tiled), stylize and paste back faces, mix by strength,
+ * finish (colour, 2× upscale), re-attach alpha.
  */
 export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, options: StylizeOptions = {}): Promise<AnimeImage> {
   const { signal } = options;
   const progress = reporter(options.onProgress);
   const spec = getModel(options.style ?? DEFAULT_STYLE, "style");
   const strength = checkStrength(options.strength);
-  const finish = planFinish(options, spec.id);
+  const face = planFaces(options, spec);
+  const finish = planFinish(options, face.mode === "avatar" ? face.faceSpec.id : spec.id);
   throwIfAborted(signal);
 
   progress({ stage: "decode" });
   const image = await loadImage(ctx.platform, input, { maxPixels: options.maxInputPixels ?? env.maxInputPixels, signal });
-  const { rgb, alpha, width, height } = splitAlpha(image);
-  const original: RgbImage = { data: rgb, width, height };
+  const { rgb, width, height, alpha: inputAlpha } = splitAlpha(image);
+  let alpha = inputAlpha;
+  let original: RgbImage = { data: rgb, width, height };
+  // An avatar is the stylized aligned crop of the largest face: square, RGB, avatarSize².
+  if (face.mode === "avatar") [original, alpha] = [await avatarCrop(ctx, original, face, progress, signal), undefined];
+  const styleSpec = face.mode === "avatar" ? face.faceSpec : spec;
 
   let result = original;
   if (strength > 0) {
-    // Whole-image pass, or overlapped tiles for large images (the tiling module decides).
-    const model = await ctx.pool.get(spec, signal, progress);
-    const styled = await runModelPass(model, original, { ...options, signal, onProgress: progress });
-
-    // Face pass (the face module) goes here: faces stylized on aligned crops, pasted back.
+    let styled = original;
+    if (face.mode !== "auto" || face.background === "stylize") {
+      // Whole-image pass, or overlapped tiles for large images (the tiling module decides).
+      const model = await ctx.pool.get(styleSpec, signal, progress);
+      throwIfAborted(signal);
+      if (face.mode === "auto") progress({ stage: "background", model: styleSpec.id });
+      styled = await runModelPass(model, original, { ...options, signal, onProgress: progress });
+    }
+    // Face pass: faces stylized on aligned crops, pasted back through feathered masks.
+    if (face.mode === "auto") styled = await pasteStylizedFaces(ctx, original, styled, face, progress, signal);
 
     result = mixStrength(original, styled, strength);
   }

@@ -12,6 +12,7 @@
 import {
   createStylizerFor,
   env,
+  sharedDetectFaces,
   sharedStylize,
   sharedUpscale,
   type ImageInput,
@@ -20,6 +21,8 @@ import {
   type Stylizer,
   type StylizerOptions,
   type UpscaleOptions,
+  type Face,
+  type OneShotDetectOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
 
@@ -38,6 +41,20 @@ export function stylize(input: ImageInput, options?: OneShotOptions): Promise<An
   return shared(input, options);
 }
 const shared = sharedStylize(nodePlatform);
+
+/**
+ * Finds faces with RetinaFace (run on a copy shrunk to at most 840 px on its long side, mapped back).
+ *
+ * @param input - any input `stylize()` accepts.
+ * @param options - minScore (default 0.8), maxFaces, workingSize (default 840), signal, modelDir, threads.
+ * @returns faces sorted by box area, largest first: `box {x, y, width, height}`, `score` and five
+ *   `landmarks` (left eye, right eye, nose, left and right mouth corners) in input pixels.
+ * @throws {@link Anime2dError} with a stable `code` for every failure.
+ */
+export function detectFaces(input: ImageInput, options?: OneShotDetectOptions): Promise<Face[]> {
+  return sharedDetect(input, options);
+}
+const sharedDetect = sharedDetectFaces(nodePlatform);
 
 /**
  * Creates a stylizer that holds its own ONNX Runtime sessions (one per model file) until
@@ -116,4 +133,12 @@ export type {
   FinishOptions,
   TileOptions,
   TileSpec,
+  Face,
+  FaceBox,
+  FaceLandmarks,
+  FaceMode,
+  FaceBackground,
+  FaceOptions,
+  DetectFacesOptions,
+  OneShotDetectOptions,
 } from "@anime2d/core";

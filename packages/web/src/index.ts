@@ -13,7 +13,20 @@
  * Importing has no side effects (SSR-safe); calls outside a browser throw `UNSUPPORTED`.
  * @packageDocumentation
  */
-import type { ImageInput, OneShotOptions, StylizerOptions } from "@anime2d/core";
+import {
+  sharedDetectFaces,
+  sharedUpscale,
+  type Face,
+  type ImageInput,
+  type OneShotDetectOptions,
+  type OneShotOptions,
+  type Platform,
+  type StylizerOptions,
+  type UpscaleOptions,
+} from "@anime2d/core";
+import { WebAnimeImage as WebResult } from "./output.js";
+import { webPlatform } from "./platform.js";
+import { loadRuntime } from "./runtime.js";
 import { assertBrowser, createLocalStylizer, type WebStylizer } from "./local-stylizer.js";
 import type { WebAnimeImage } from "./output.js";
 import type { WebRuntimeOptions } from "./runtime.js";
@@ -60,6 +73,30 @@ export async function stylize(input: ImageInput, options: WebOneShotOptions = {}
   return stylizer.stylize(input, callOptions);
 }
 
+/** The default-configured runtime, started on the first face detection or upscale. */
+let defaultPlatform: Promise<Platform> | undefined;
+const platformOnce = () => (defaultPlatform ??= loadRuntime({}).then(webPlatform));
+let detector: ReturnType<typeof sharedDetectFaces> | undefined;
+let upscaler: ReturnType<typeof sharedUpscale> | undefined;
+
+/**
+ * Detects faces (RetinaFace) in an image: boxes, scores and five landmarks in input pixels,
+ * largest first.
+ */
+export async function detectFaces(input: ImageInput, options?: OneShotDetectOptions): Promise<Face[]> {
+  assertBrowser();
+  const platform = await platformOnce();
+  return (detector ??= sharedDetectFaces(platform))(input, options);
+}
+
+/** Upscales one image 2× (exactly 2W × 2H, alpha kept) without stylizing it. */
+export async function upscale(input: ImageInput, options?: UpscaleOptions): Promise<WebResult> {
+  assertBrowser();
+  const platform = await platformOnce();
+  const out = await (upscaler ??= sharedUpscale(platform))(input, options);
+  return new WebResult(out.toRawImage(), platform);
+}
+
 export { WebAnimeImage } from "./output.js";
 export { webEnv, type WebBackend, type WasmPaths, type WebRuntimeOptions, type RuntimeInfo } from "./runtime.js";
 export type { WebStylizer } from "./local-stylizer.js";
@@ -76,6 +113,9 @@ export {
   isAnime2dError,
   AnimeImage,
   DEFAULT_STYLE,
+  listUpscalers,
+  DEFAULT_UPSCALER,
+  defaultColorMode,
 } from "@anime2d/core";
 export type {
   Anime2dErrorCode,
@@ -96,4 +136,18 @@ export type {
   ImageFormat,
   EncodeOptions,
   ModelSource,
+  Face,
+  FaceBox,
+  FaceLandmarks,
+  FaceMode,
+  FaceBackground,
+  FaceOptions,
+  DetectFacesOptions,
+  OneShotDetectOptions,
+  UpscaleOptions,
+  UpscalerId,
+  ColorMode,
+  FinishOptions,
+  TileOptions,
+  TileSpec,
 } from "@anime2d/core";
