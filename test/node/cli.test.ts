@@ -51,6 +51,10 @@ describe("anime2d CLI (built package)", () => {
     const meta = await sharp(join(out, "rocket-cute.jpg")).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 1280, 854]);
     expect((await cli([photo("rocket.jpg"), "--out", out, "--color", "sepia"])).stderr).toMatch(/INVALID_OPTION/);
+    const avatar = await cli([photo("astronaut.png"), "--style", "cute", "--face", "avatar", "--out", out]);
+    expect(avatar.code).toBe(0);
+    expect((await sharp(join(out, "astronaut-cute.png")).metadata()).width).toBe(512);
+    expect((await cli([photo("coffee.png"), "--style", "cute", "--face", "avatar", "--out", out])).stderr).toMatch(/NO_FACE/);
   });
 
   it("lists styles with licences", async () => {

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createStylizer, isAnime2dError, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type ProgressEvent } from "./index.js";
+import { createStylizer, isAnime2dError, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type FaceMode, type ProgressEvent } from "./index.js";
 
 const HELP = `Usage: anime2d <files...> [options]
 
@@ -12,6 +12,7 @@ Options:
   -o, --out <dir>        output folder (default: anime2d-out)
       --strength <0..1>  mix with the original (default 1)
       --format <fmt>     png | jpeg | webp (default png)
+      --face <mode>      off | auto | avatar (default: auto for portrait styles, else off)
       --color <mode>     model | match | preserve (default: per style)
       --upscale          2× the output resolution
       --upscaler <id>    ${listUpscalers().join(" | ")} (default ${DEFAULT_UPSCALER})
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
         strength: { type: "string" },
         format: { type: "string", default: "png" },
         color: { type: "string" },
+        face: { type: "string" },
         upscale: { type: "boolean" },
         upscaler: { type: "string" },
         threads: { type: "string" },
@@ -65,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     threads,
     modelDir: values["model-dir"],
     color: values.color as ColorMode | undefined,
+    face: values.face as FaceMode | undefined,
     upscale: values.upscale || values.upscaler ? 2 : undefined,
     upscaler: values.upscaler,
   });
