@@ -5,11 +5,12 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: {
-      "@anime2d/core": src("./packages/core/src/index.ts"),
-      "@anime2d/node": src("./packages/node/src/index.ts"),
-      "@anime2d/web": src("./packages/web/src/index.ts"),
-    },
+    alias: [
+      { find: /^@anime2d\/core$/, replacement: src("./packages/core/src/index.ts") },
+      { find: /^@anime2d\/core\/public$/, replacement: src("./packages/core/src/public.ts") },
+      { find: /^@anime2d\/node$/, replacement: src("./packages/node/src/index.ts") },
+      { find: /^@anime2d\/web$/, replacement: src("./packages/web/src/index.ts") },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],
