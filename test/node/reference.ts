@@ -4,7 +4,7 @@ import * as ort from "onnxruntime-node";
 import type { ModelSpec, RawImage } from "@anime2d/core";
 import { MODEL_DIR } from "../fixtures/paths.js";
 
-// One open reference session at a time, arena off: the tests run every model on ~1 MP photos.
+// One open reference session at a time: the tests run every model on ~1 MP photos.
 let current: { file: string; session: Promise<ort.InferenceSession> } | undefined;
 
 /**
@@ -15,7 +15,7 @@ let current: { file: string; session: Promise<ort.InferenceSession> } | undefine
 export async function referenceStylize(spec: ModelSpec, image: RawImage): Promise<Uint8Array> {
   if (current?.file !== spec.file) {
     await (await current?.session)?.release();
-    current = { file: spec.file, session: ort.InferenceSession.create(readFileSync(join(MODEL_DIR, spec.file)), { enableCpuMemArena: false }) };
+    current = { file: spec.file, session: ort.InferenceSession.create(readFileSync(join(MODEL_DIR, spec.file))) };
   }
   const session = current.session;
   const { width: w, height: h, data } = image;
