@@ -164,3 +164,19 @@ function graphSession(platform: Platform, spec: ModelSpec, session: InferenceSes
     },
   };
 }
+
+const sharedPools = new WeakMap<Platform, Map<string, ModelPool>>();
+
+/**
+ * The pool a platform's one-shot functions share, one per (modelDir, threads): `stylize()`,
+ * `detectFaces()` and `upscale()` reuse each other's open sessions instead of each loading
+ * the same model again.
+ */
+export function sharedPool(platform: Platform, options: Pick<ModelPoolOptions, "modelDir" | "threads"> = {}): ModelPool {
+  let pools = sharedPools.get(platform);
+  if (!pools) sharedPools.set(platform, (pools = new Map()));
+  const key = `${options.modelDir ?? ""}|${options.threads ?? ""}`;
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir: options.modelDir, threads: options.threads })));
+  return pool;
+}

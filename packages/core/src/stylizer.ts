@@ -1,4 +1,4 @@
-import { ModelPool, type ModelPoolOptions } from "./model-pool.js";
+import { ModelPool, sharedPool, type ModelPoolOptions } from "./model-pool.js";
 import type { ImageInput } from "./input.js";
 import type { AnimeImage } from "./output.js";
 import { stylizePipeline, type StylizeOptions } from "./pipeline.js";
@@ -29,16 +29,12 @@ export function createStylizerFor(platform: Platform, options: StylizerOptions =
 }
 
 /**
- * The one-shot `stylize()` of a platform: shares one cached stylizer per (modelDir, threads),
- * so repeated calls reuse open sessions.
+ * The one-shot `stylize()` of a platform, on the platform's shared pool for (modelDir,
+ * threads), so repeated calls reuse open sessions.
  */
 export function sharedStylize(platform: Platform): (input: ImageInput, options?: OneShotOptions) => Promise<AnimeImage> {
-  const shared = new Map<string, Stylizer>();
   return (input, options = {}) => {
     const { modelDir, threads, ...callOptions } = options;
-    const key = `${modelDir ?? ""}|${threads ?? ""}`;
-    let stylizer = shared.get(key);
-    if (!stylizer) shared.set(key, (stylizer = createStylizerFor(platform, { modelDir, threads })));
-    return stylizer.stylize(input, callOptions);
+    return stylizePipeline({ platform, pool: sharedPool(platform, { modelDir, threads }) }, input, callOptions);
   };
 }

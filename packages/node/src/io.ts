@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
-import { Anime2dError, env, type ModelCache, type ModelIO } from "@anime2d/core";
+import { env, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
 
 /** Node's model IO: files, `fetch`, a cache folder and node:crypto hashing. */
 export const nodeModelIO: ModelIO = {
@@ -46,23 +46,5 @@ function folderCache(dir: string): ModelCache {
 }
 
 async function fetchBytes(url: string, options: { signal?: AbortSignal; onProgress?: (loaded: number, total?: number) => void }): Promise<Uint8Array> {
-  const response = await fetch(url, { signal: options.signal, redirect: "follow" });
-  if (!response.ok || !response.body) {
-    throw new Anime2dError("MODEL_DOWNLOAD_FAILED", `GET ${url} answered ${response.status} ${response.statusText}.`);
-  }
-  const total = Number(response.headers.get("content-length")) || undefined;
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    loaded += chunk.length;
-    options.onProgress?.(loaded, total);
-  }
-  const out = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return readDownload(await fetch(url, { signal: options.signal, redirect: "follow" }), url, options.onProgress);
 }

@@ -1,4 +1,4 @@
-import { Anime2dError, env, type ModelCache, type ModelIO } from "@anime2d/core";
+import { Anime2dError, env, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
 import { sha256Js } from "./sha256.js";
 
 /** Cache API name used when `env.cacheDir` is unset. */
@@ -46,39 +46,7 @@ function joinUrl(base: string, file: string): string {
 }
 
 async function fetchBytes(url: string, options: { signal?: AbortSignal; onProgress?: (loaded: number, total?: number) => void }): Promise<Uint8Array> {
-  const response = await fetch(absoluteUrl(url), { signal: options.signal });
-  if (!response.ok) {
-    throw new Anime2dError("MODEL_DOWNLOAD_FAILED", `GET ${url} answered ${response.status} ${response.statusText}.`);
-  }
-  const type = response.headers.get("content-type") ?? "";
-  if (/^text\/html/i.test(type)) {
-    // The usual SPA fallback: the server answers index.html for a file it does not have.
-    throw new Anime2dError("MODEL_INTEGRITY", `GET ${url} answered an HTML page (${type}), not a model file: is the file missing on the server?`);
-  }
-  const total = Number(response.headers.get("content-length")) || undefined;
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    options.onProgress?.(loaded, total);
-  }
-  return concat(chunks, loaded);
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return readDownload(await fetch(absoluteUrl(url), { signal: options.signal }), url, options.onProgress);
 }
 
 /** Cache entries live under a private URL so they never collide with the page's own requests. */

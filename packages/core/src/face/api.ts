@@ -1,5 +1,5 @@
 import type { ImageInput } from "../input.js";
-import { ModelPool, type ModelPoolOptions } from "../model-pool.js";
+import { sharedPool, type ModelPoolOptions } from "../model-pool.js";
 import type { Platform } from "../platform.js";
 import { detectFacesWith, type DetectFacesOptions, type Face } from "./detect.js";
 
@@ -7,16 +7,12 @@ import { detectFacesWith, type DetectFacesOptions, type Face } from "./detect.js
 export type OneShotDetectOptions = DetectFacesOptions & Pick<ModelPoolOptions, "modelDir" | "threads">;
 
 /**
- * The one-shot `detectFaces()` of a platform: keeps one open detector per (modelDir,
+ * The one-shot `detectFaces()` of a platform, on the platform's shared pool for (modelDir,
  * threads), so repeated calls reuse the session.
  */
 export function sharedDetectFaces(platform: Platform): (input: ImageInput, options?: OneShotDetectOptions) => Promise<Face[]> {
-  const pools = new Map<string, ModelPool>();
   return (input, options = {}) => {
     const { modelDir, threads, ...detectOptions } = options;
-    const key = `${modelDir ?? ""}|${threads ?? ""}`;
-    let pool = pools.get(key);
-    if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir, threads })));
-    return detectFacesWith({ platform, pool }, input, detectOptions);
+    return detectFacesWith({ platform, pool: sharedPool(platform, { modelDir, threads }) }, input, detectOptions);
   };
 }

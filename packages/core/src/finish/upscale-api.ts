@@ -2,7 +2,7 @@ import { throwIfAborted } from "../errors.js";
 import { env } from "../env.js";
 import { joinAlpha, splitAlpha } from "../image.js";
 import { loadImage, type ImageInput } from "../input.js";
-import { ModelPool, type ModelPoolOptions } from "../model-pool.js";
+import { sharedPool, type ModelPool, type ModelPoolOptions } from "../model-pool.js";
 import { AnimeImage } from "../output.js";
 import type { Platform } from "../platform.js";
 import { reporter, type ProgressCallback } from "../progress.js";
@@ -43,15 +43,9 @@ export async function upscalePipeline(
 }
 
 /**
- * The one-shot `upscale()` of a platform: one model pool per (modelDir, threads), so repeated
- * calls reuse open sessions.
+ * The one-shot `upscale()` of a platform, on the platform's shared pool for (modelDir,
+ * threads), so repeated calls reuse open sessions.
  */
 export function sharedUpscale(platform: Platform): (input: ImageInput, options?: UpscaleOptions) => Promise<AnimeImage> {
-  const pools = new Map<string, ModelPool>();
-  return (input, options = {}) => {
-    const key = `${options.modelDir ?? ""}|${options.threads ?? ""}`;
-    let pool = pools.get(key);
-    if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir: options.modelDir, threads: options.threads })));
-    return upscalePipeline({ platform, pool }, input, options);
-  };
+  return (input, options = {}) => upscalePipeline({ platform, pool: sharedPool(platform, options) }, input, options);
 }
