@@ -9,7 +9,7 @@ export default defineConfig([
   {
     // ESM: the API and the CLI share one chunk, so the CLI sees the same registry and env.
     ...shared,
-    entry: { index: "packages/node/src/index.ts", cli: "packages/node/src/cli.ts" },
+    entry: { index: "packages/node/src/index.ts", cli: "packages/node/src/cli/index.ts" },
     outDir: "dist/node",
     format: ["esm"],
     platform: "node",

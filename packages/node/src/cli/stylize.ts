@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createStylizer, isAnime2dError, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type FaceMode, type ProgressEvent } from "./index.js";
+import { createStylizer, isAnime2dError, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type FaceMode, type ProgressEvent } from "../index.js";
 
 const HELP = `Usage: anime2d <files...> [options]
 
@@ -21,8 +21,8 @@ Options:
       --list-styles      print the styles with their licences and exit
   -h, --help             show this help`;
 
-/** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+/** `anime2d [stylize] <files...>`: resolves to the process exit code. */
+export async function run(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -115,13 +115,3 @@ function showProgress(tag: string, event: ProgressEvent): void {
 function clearLine(): void {
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(`anime2d: ${(error as Error).stack ?? error}`);
-    process.exitCode = 1;
-  },
-);
