@@ -3,7 +3,7 @@ import type { RgbImage } from "../image.js";
 import type { GraphSession, LoadedModel, TensorMap } from "../model-pool.js";
 import { imageToTensor, paddedSize, tensorToImage } from "../tensor.js";
 import { sampleMosaic, mosaicStep } from "./mosaic.js";
-import { editGraph, listNodes, type GraphNode } from "./onnx-graph.js";
+import { editGraph, listNodes, type GraphNode } from "../onnx/onnx-graph.js";
 
 /**
  * Tone harmonisation by freezing the network's global statistics.

@@ -10,4 +10,4 @@ export * from "./mosaic.js";
 export * from "./frozen-stats.js";
 export * from "./run-tiled.js";
 export * from "./run-auto.js";
-export * from "./onnx-graph.js";
+export * from "../onnx/onnx-graph.js";
