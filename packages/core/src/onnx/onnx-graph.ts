@@ -1,4 +1,5 @@
 import { Anime2dError } from "../errors.js";
+import { concat, fields, lengthDelimited, varintField, type Field } from "./protobuf.js";
 
 /**
  * Just enough of the ONNX protobuf format to list a graph's nodes and to derive a graph with
@@ -34,16 +35,6 @@ const GRAPH_NODE = 1;
 const GRAPH_INPUT = 11;
 const GRAPH_OUTPUT = 12;
 const FLOAT = 1;
-
-interface Field {
-  field: number;
-  /** Byte range of the whole field (tag included). */
-  start: number;
-  end: number;
-  /** Byte range of a length-delimited field's payload. */
-  bodyStart: number;
-  value: number;
-}
 
 /** Lists the nodes of the model's main graph, in order. */
 export function listNodes(model: Uint8Array): GraphNode[] {
@@ -84,59 +75,10 @@ function findGraph(model: Uint8Array): Field {
   throw new Anime2dError("MODEL_MISMATCH", "The ONNX file has no graph.");
 }
 
-function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field> {
-  let p = start;
-  while (p < end) {
-    const fieldStart = p;
-    const [key, afterKey] = readVarint(bytes, p);
-    p = afterKey;
-    const wire = key % 8;
-    const field = Math.floor(key / 8);
-    let value = 0;
-    let bodyStart = p;
-    if (wire === 0) [value, p] = readVarint(bytes, p);
-    else if (wire === 1) p += 8;
-    else if (wire === 5) p += 4;
-    else if (wire === 2) {
-      const [length, afterLength] = readVarint(bytes, p);
-      bodyStart = afterLength;
-      p = afterLength + length;
-    } else throw new Anime2dError("MODEL_MISMATCH", `Unsupported protobuf wire type ${wire} in the ONNX file.`);
-    if (p > end) throw new Anime2dError("MODEL_MISMATCH", "The ONNX file is truncated.");
-    yield { field, start: fieldStart, end: p, bodyStart, value };
-  }
-}
 
-function readVarint(bytes: Uint8Array, p: number): [number, number] {
-  // Plain numbers: lengths and tags stay far below 2^53.
-  let result = 0;
-  let scale = 1;
-  for (;;) {
-    if (p >= bytes.length) throw new Anime2dError("MODEL_MISMATCH", "The ONNX file is truncated.");
-    const byte = bytes[p++];
-    result += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [result, p];
-    scale *= 128;
-  }
-}
 
-function varint(value: number): number[] {
-  const out: number[] = [];
-  while (value >= 0x80) {
-    out.push((value % 128) | 0x80);
-    value = Math.floor(value / 128);
-  }
-  out.push(value);
-  return out;
-}
 
-function lengthDelimited(field: number, body: Uint8Array): Uint8Array {
-  return concat([Uint8Array.from([...varint(field * 8 + 2), ...varint(body.length)]), body]);
-}
 
-function varintField(field: number, value: number): Uint8Array {
-  return Uint8Array.from([...varint(field * 8), ...varint(value)]);
-}
 
 /** ValueInfoProto { name, type: TypeProto { tensor_type { elem_type: FLOAT, shape } } }. */
 function valueInfo(value: GraphValue): Uint8Array {
@@ -149,12 +91,3 @@ function valueInfo(value: GraphValue): Uint8Array {
   return concat([lengthDelimited(1, new TextEncoder().encode(value.name)), lengthDelimited(2, type)]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
