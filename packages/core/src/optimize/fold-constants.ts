@@ -39,8 +39,8 @@ export function foldConstants(graph: Graph): number {
 }
 
 function evaluate(graph: Graph, op: string, inputs: string[]): { dims: number[]; data: Float32Array } | undefined {
-  const unary = UNARY[op];
-  const binary = BINARY[op];
+  const unary: ((x: number) => number) | undefined = UNARY[op];
+  const binary: ((a: number, b: number) => number) | undefined = BINARY[op];
   if (!unary && !binary) return undefined;
   if (inputs.length !== (unary ? 1 : 2)) return undefined;
   const operands = inputs.map((i) => constantFloats(graph, i));

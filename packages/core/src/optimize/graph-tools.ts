@@ -40,7 +40,7 @@ export function constantScalar(graph: Graph, name: string): number | undefined {
   return v && v.length === 1 ? v[0] : undefined;
 }
 
-export const sameInts = (a: readonly number[] | undefined, b: readonly number[]) => !!a && a.length === b.length && a.every((v, i) => v === b[i]);
+export const sameInts = <T>(a: readonly T[] | undefined, b: readonly T[]) => !!a && a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Who reads each tensor: node consumers, plus the graph outputs (as `undefined`). */
 export function consumers(graph: Graph): Map<string, (Node | undefined)[]> {
