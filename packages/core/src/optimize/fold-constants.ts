@@ -42,7 +42,7 @@ function evaluate(graph: Graph, op: string, inputs: string[]): { dims: number[];
   const unary: ((x: number) => number) | undefined = UNARY[op];
   const binary: ((a: number, b: number) => number) | undefined = BINARY[op];
   if (!unary && !binary) return undefined;
-  if (inputs.length !== (unary ? 1 : 2)) return undefined;
+  if (inputs.length !== (unary === undefined ? 2 : 1)) return undefined;
   const operands = inputs.map((i) => constantFloats(graph, i));
   if (operands.some((o) => !o)) return undefined;
   const dims = inputs.map((i) => graph.initializers.get(i)!.dims);
