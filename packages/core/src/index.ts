@@ -23,3 +23,5 @@ export * from "./stylizer.js";
 export * from "./finish/index.js";
 export * from "./tiling/index.js";
 export * from "./face/index.js";
+export * from "./optimize/index.js";
+export * from "./optimize/cache.js";

@@ -5,6 +5,7 @@ import { resolveModelBytes, type ModelSource } from "./model-source.js";
 import type { Platform } from "./platform.js";
 import type { ProgressCallback } from "./progress.js";
 import type { ModelSpec } from "./registry.js";
+import { runnableBytes } from "./optimize/cache.js";
 
 /** A model whose session is open and whose IO names were checked against its spec. */
 export interface LoadedModel {
@@ -44,6 +45,11 @@ export interface ModelPoolOptions {
   threads?: number;
   /** Extra ONNX Runtime session options, applied last (execution providers, memory arena…). */
   sessionOptions?: InferenceSession.SessionOptions;
+  /**
+   * Runs style models through the graph optimiser (exact rewrites, built on first load and
+   * cached; see docs/speed.md). Default true; `false` runs the files exactly as published.
+   */
+  optimize?: boolean;
 }
 
 /**
@@ -86,7 +92,7 @@ export class ModelPool {
     const bytes = await resolveModelBytes(spec, this.platform.io, env, { source, modelDir: this.options.modelDir, signal, onProgress });
     throwIfAborted(signal);
     onProgress?.({ stage: "load-model", model: spec.id });
-    const session = await this.createSession(spec, bytes);
+    const session = await this.openRunnable(spec, bytes);
     checkNames(spec, session);
     return {
       spec,
@@ -100,6 +106,14 @@ export class ModelPool {
         return graphSession(this.platform, spec, derived);
       },
     };
+  }
+
+  /** A style model's session on its optimised graph, falling back to the source file if ONNX Runtime refuses it. */
+  private async openRunnable(spec: ModelSpec, bytes: Uint8Array): Promise<InferenceSession> {
+    if (this.options.optimize === false || spec.kind !== "style") return this.createSession(spec, bytes);
+    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, env.useCache ? this.platform.io.cache?.() : undefined);
+    if (optimized === bytes) return this.createSession(spec, bytes);
+    return this.createSession(spec, optimized).catch(() => this.createSession(spec, bytes));
   }
 
   private async createSession(spec: ModelSpec, bytes: Uint8Array, extra: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {
@@ -172,11 +186,11 @@ const sharedPools = new WeakMap<Platform, Map<string, ModelPool>>();
  * `detectFaces()` and `upscale()` reuse each other's open sessions instead of each loading
  * the same model again.
  */
-export function sharedPool(platform: Platform, options: Pick<ModelPoolOptions, "modelDir" | "threads"> = {}): ModelPool {
+export function sharedPool(platform: Platform, options: Pick<ModelPoolOptions, "modelDir" | "threads" | "optimize"> = {}): ModelPool {
   let pools = sharedPools.get(platform);
   if (!pools) sharedPools.set(platform, (pools = new Map()));
-  const key = `${options.modelDir ?? ""}|${options.threads ?? ""}`;
+  const key = `${options.modelDir ?? ""}|${options.threads ?? ""}|${options.optimize ?? ""}`;
   let pool = pools.get(key);
-  if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir: options.modelDir, threads: options.threads })));
+  if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir: options.modelDir, threads: options.threads, optimize: options.optimize })));
   return pool;
 }

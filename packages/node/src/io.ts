@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
@@ -38,7 +38,7 @@ function folderCache(dir: string): ModelCache {
       const path = join(dir, file);
       await mkdir(dirname(path), { recursive: true });
       // Write then rename, so a crash never leaves a half file under the final name.
-      const partial = `${path}.${process.pid}.partial`;
+      const partial = `${path}.${process.pid}.${randomUUID()}.partial`;
       await writeFile(partial, bytes);
       await rename(partial, path);
     },

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import { env, listStyles, optimizeModel, type ModelSpec } from "@anime2d/core";
+import { createStylizer } from "@anime2d/node";
+import { MODEL_DIR, photo } from "../fixtures/paths.js";
+import { meanAbsDiff } from "../fixtures/images.js";
+import { unaryModel } from "../fixtures/onnx.js";
+
+// Every style, optimised graph vs the published file, on the same float input: photos, flat
+// white/grey/dark images (where normalisation divides by a variance near zero) and one
+// larger non-square input. Rewrites are size-independent, so most inputs are small.
+
+const SESSION = { graphOptimizationLevel: "all", intraOpNumThreads: 2, interOpNumThreads: 1 } as const;
+const MAX_DIFF = 2e-3;
+
+async function photoTensor(name: string, w: number, h: number): Promise<Float32Array> {
+  const { data } = await sharp(photo(name)).resize(w, h, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return Float32Array.from(data, (v) => v / 127.5 - 1);
+}
+
+const flat = (w: number, h: number, value: number) => new Float32Array(w * h * 3).fill(value / 127.5 - 1);
+
+async function inputs(spec: ModelSpec) {
+  const side = Math.max(128, spec.multipleOf * 8);
+  return [
+    { name: "astronaut 192²", w: 192, h: 192, data: await photoTensor("astronaut.png", 192, 192) },
+    { name: "woman_portrait 160×224", w: 160, h: 224, data: await photoTensor("woman_portrait.jpg", 160, 224) },
+    { name: "white", w: side, h: side, data: flat(side, side, 255) },
+    { name: "grey", w: side, h: side, data: flat(side, side, 128) },
+    { name: "dark", w: side, h: side, data: flat(side, side, 8) },
+    { name: "china 512×384", w: 512, h: 384, data: await photoTensor("china.jpg", 512, 384) },
+  ];
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+const toBytes = (y: Float32Array) => Uint8Array.from(y, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
+
+describe("optimised graphs keep every style's output", () => {
+  for (const spec of listStyles()) {
+    it(`${spec.id}: max |Δ| ≤ ${MAX_DIFF} on [-1, 1], 8-bit MAE ≤ 1/255`, async () => {
+      const source = readFileSync(join(MODEL_DIR, spec.file));
+      const { bytes, report } = optimizeModel(source);
+      const original = await ort.InferenceSession.create(source, SESSION);
+      const optimized = await ort.InferenceSession.create(bytes, SESSION);
+      try {
+        for (const input of await inputs(spec)) {
+          const feed = { [spec.input.name]: new ort.Tensor("float32", input.data, [1, input.h, input.w, 3]) };
+          const a = (await original.run(feed))[spec.output.name].data as Float32Array;
+          const b = (await optimized.run(feed))[spec.output.name].data as Float32Array;
+          expect(b.length, input.name).toBe(a.length);
+          expect(maxAbsDiff(a, b), `${spec.id} on ${input.name} (rewrites ${JSON.stringify(report)})`).toBeLessThanOrEqual(MAX_DIFF);
+          expect(meanAbsDiff(toBytes(a), toBytes(b)), `${spec.id} on ${input.name}`).toBeLessThanOrEqual(1);
+        }
+      } finally {
+        await original.release();
+        await optimized.release();
+      }
+    });
+  }
+
+  it("the v3 generators get their layout and instance norms rewritten", () => {
+    for (const file of ["animeganv3-hayao.onnx", "animeganv3-shinkai.onnx"]) {
+      const { report } = optimizeModel(readFileSync(join(MODEL_DIR, file)));
+      expect(report.nchwLayout, file).toBeGreaterThan(100);
+      expect(report.instanceNorm, file).toBe(13);
+    }
+  });
+
+  it("leaves a graph with nothing to rewrite alone", () => {
+    const { report } = optimizeModel(unaryModel("Neg", "x", "y", [1, 4, 4, 3]));
+    expect(Object.values(report).every((n) => n === 0)).toBe(true);
+  });
+
+  describe("stylize() on the optimised graph vs optimize: false (8-bit output)", () => {
+    const saved = { ...env };
+    const cacheDir = mkdtempSync(join(tmpdir(), "anime2d-opt-"));
+    Object.assign(env, { cacheDir, useCache: true });
+    const fast = createStylizer({ modelDir: MODEL_DIR, threads: 2 });
+    const plain = createStylizer({ modelDir: MODEL_DIR, threads: 2, optimize: false });
+    afterAll(async () => {
+      await fast.dispose();
+      await plain.dispose();
+      Object.assign(env, saved);
+      rmSync(cacheDir, { recursive: true, force: true });
+    });
+    for (const spec of listStyles()) {
+      it(spec.id, async () => {
+        const { data, info } = await sharp(photo("city_portrait.jpg")).resize(256, 200, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+        const image = { data: new Uint8ClampedArray(data), width: info.width, height: info.height, channels: 3 as const };
+        const options = { style: spec.id, face: "off" as const };
+        const a = await fast.stylize(image, options);
+        const b = await plain.stylize(image, options);
+        expect(meanAbsDiff(a.data, b.data)).toBeLessThanOrEqual(1);
+      });
+    }
+  });
+});
