@@ -1,27 +1,37 @@
-// Foundation benchmark: per style at 512² (astronaut.png), raw `session.run` time vs the whole
-// `stylize()` from encoded file to encoded PNG, measured interleaved in the same process.
-// Prints ratios, which survive a noisy shared machine better than absolute times.
-//   npm run bench [-- --runs 7 --styles hayao,cute --threads 2]
-import { readFile } from "node:fs/promises";
+// Speed benchmark: per style × size, raw ONNX Runtime on the published file, raw ONNX Runtime
+// on the optimised graph, and the whole `stylize()` (RawImage in, pixels out; then with the
+// style's default colour step; then file to file), all measured interleaved in one process so
+// that ratios survive a noisy shared machine. Achieved GFLOP/s is the published graph's conv
+// work divided by the optimised run's time, shown against an sgemm peak measured in this run.
+// Prints one markdown table (docs/speed.md), then the optimised graph's op profile.
+//   npm run bench [-- --styles hayao,cute --sizes 256,512 --runs 5 --threads 2 --no-profile]
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { createStylizer, env, listStyles } from "anime2d";
+import { createStylizer, env, listStyles, optimizeModel } from "anime2d";
 
 const { values } = parseArgs({
   options: {
-    runs: { type: "string", default: "5" },
+    runs: { type: "string", default: "3" },
     styles: { type: "string" },
-    threads: { type: "string" },
+    sizes: { type: "string", default: "256,512,1024" },
+    threads: { type: "string", default: "2" },
     photo: { type: "string", default: "../shared/photos/astronaut.png" },
+    "no-profile": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
-const threads = values.threads ? Number(values.threads) : undefined;
+const threads = Number(values.threads);
+const sizes = values.sizes.split(",").map(Number);
 const modelDir = env.modelDir ?? "../shared/models";
 const styles = listStyles().filter((s) => !values.styles || values.styles.split(",").includes(s.id));
+const work = mkdtempSync(join(tmpdir(), "anime2d-bench-"));
+env.cacheDir = join(work, "cache");
 
+const sessionOptions = { graphOptimizationLevel: "all", executionProviders: ["cpu"], intraOpNumThreads: threads, interOpNumThreads: 1 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = async (fn) => {
   const t = performance.now();
@@ -29,38 +39,148 @@ const time = async (fn) => {
   return performance.now() - t;
 };
 
-const { data, info } = await sharp(values.photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-if (info.width % 16 || info.height % 16) throw new Error("bench photo must be a multiple of 16 (no padding in the raw run)");
+const peak = await sgemmPeak();
+console.log(`anime2d speed bench: ${values.photo}, ${threads} threads, median of ${runs} interleaved runs; sgemm peak ${peak.toFixed(1)} GFLOP/s (1024² MatMul, ONNX Runtime, this run)\n`);
+console.log(
+  "| style | size | raw original ms | raw optimised ms | optimised speed-up | INT8 | stylize() ms | stylize() speed-up | + colour default ms | file→file ms | decode+encode ms | GFLOP/s | % of sgemm peak |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 
-console.log(`anime2d bench: ${values.photo} (${info.width}×${info.height}), ${runs} runs each, median ms, threads ${threads ?? "default"}`);
-console.log("style".padEnd(20), "session.run".padStart(12), "stylize→png".padStart(12), "ratio".padStart(7));
 const stylizer = createStylizer({ threads, modelDir });
+const profiles = [];
 for (const style of styles) {
-  const session = await ort.InferenceSession.create(await readFile(join(modelDir, style.file)), {
-    graphOptimizationLevel: "all",
-    executionProviders: ["cpu"],
-    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-  });
+  const source = readFileSync(join(modelDir, style.file));
+  const optimized = optimizeModel(source).bytes;
+  const original = await ort.InferenceSession.create(source, sessionOptions);
+  const fast = await ort.InferenceSession.create(optimized, sessionOptions);
+  const flopsPerPixel = (await convFlops(source, style, 256)) / (256 * 256);
+  for (const size of sizes) {
+    const { data } = await sharp(values.photo).resize(size, size, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const png = join(work, `in-${size}.png`);
+    writeFileSync(png, await sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+    const image = { data: new Uint8ClampedArray(data), width: size, height: size, channels: 3 };
+    const tensor = new ort.Tensor("float32", toInput(data, style), [1, size, size, 3]);
+    const feed = { [style.input.name]: tensor };
+    const modelColor = { style: style.id, face: "off", color: "model" };
+    const steps = {
+      original: () => original.run(feed),
+      optimized: () => fast.run(feed),
+      stylize: () => stylizer.stylize(image, modelColor),
+      colour: () => stylizer.stylize(image, { style: style.id, face: "off" }),
+      file: async () => writeFileSync(join(work, "out.png"), await (await stylizer.stylize(png, { style: style.id, face: "off" })).toBuffer("png")),
+    };
+    for (const step of Object.values(steps)) await step(); // warm-up (opens and caches the pipeline's session)
+    const times = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+    for (let i = 0; i < runs; i++) for (const [k, step] of Object.entries(steps)) times[k].push(await time(step));
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    const gflops = (flopsPerPixel * size * size) / 1e9 / (m.optimized / 1000);
+    const row = [
+      style.id,
+      `${size}²`,
+      m.original.toFixed(0),
+      m.optimized.toFixed(0),
+      `${(m.original / m.optimized).toFixed(2)}×`,
+      "not offered",
+      m.stylize.toFixed(0),
+      `**${(m.original / m.stylize).toFixed(2)}×**`,
+      (m.colour - m.stylize).toFixed(0),
+      m.file.toFixed(0),
+      (m.file - m.colour).toFixed(0),
+      gflops.toFixed(1),
+      `${((100 * gflops) / peak).toFixed(0)}%`,
+    ];
+    console.log(`| ${row.join(" | ")} |`);
+  }
+  await original.release();
+  await fast.release();
+  if (!values["no-profile"]) profiles.push([style.id, await opProfile(optimized, style, Math.min(512, Math.max(...sizes)))]);
+}
+await stylizer.dispose();
+
+for (const [id, profile] of profiles) {
+  console.log(`\nOp profile of the optimised ${id} graph (ONNX Runtime profiler, share of node time): ${profile}`);
+}
+rmSync(work, { recursive: true, force: true });
+
+function toInput(data, style) {
   const [lo, hi] = style.input.range;
   const bgr = style.input.channelOrder === "BGR";
   const input = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i += 3)
-    for (let c = 0; c < 3; c++) input[i + c] = (data[i + (bgr ? 2 - c : c)] / 255) * (hi - lo) + lo;
-  const tensor = new ort.Tensor("float32", input, [1, info.height, info.width, 3]);
-  const raw = () => session.run({ [style.input.name]: tensor });
-  const whole = async () => (await stylizer.stylize(values.photo, { style: style.id, face: "off" })).toBuffer("png");
-
-  await raw();
-  await whole(); // warm-up: opens the pipeline's own session, verifies the sha256
-  const rawTimes = [];
-  const wholeTimes = [];
-  for (let i = 0; i < runs; i++) {
-    rawTimes.push(await time(raw));
-    wholeTimes.push(await time(whole));
-  }
-  const r = median(rawTimes);
-  const w = median(wholeTimes);
-  console.log(style.id.padEnd(20), r.toFixed(1).padStart(12), w.toFixed(1).padStart(12), (w / r).toFixed(3).padStart(7));
-  await session.release();
+  for (let i = 0; i < data.length; i += 3) for (let c = 0; c < 3; c++) input[i + c] = (data[i + (bgr ? 2 - c : c)] / 255) * (hi - lo) + lo;
+  return input;
 }
-await stylizer.dispose();
+
+/** Runs a session once with ONNX Runtime's profiler and returns the per-node events. */
+async function profiled(bytes, style, size, level) {
+  const prefix = join(work, `profile-${Math.random().toString(36).slice(2)}`);
+  const session = await ort.InferenceSession.create(bytes, { ...sessionOptions, graphOptimizationLevel: level, enableProfiling: true, profileFilePrefix: prefix });
+  const input = new ort.Tensor("float32", new Float32Array(size * size * 3).fill(0.1), [1, size, size, 3]);
+  await session.run({ [style.input.name]: input });
+  session.endProfiling();
+  await session.release();
+  const file = readdirSync(work).find((f) => join(work, f).startsWith(prefix));
+  const events = JSON.parse(readFileSync(join(work, file), "utf8"));
+  rmSync(join(work, file));
+  return events.filter((e) => e.cat === "Node" && e.name.endsWith("_kernel_time"));
+}
+
+/** The published graph's multiply-adds ×2 in its convolutions, from the profiler's shapes. */
+async function convFlops(bytes, style, size) {
+  let flops = 0;
+  for (const e of await profiled(bytes, style, size, "basic")) {
+    if (!/Conv/.test(e.args.op_name)) continue;
+    const out = Object.values(e.args.output_type_shape[0])[0];
+    const weight = Object.values(e.args.input_type_shape[1])[0];
+    flops += 2 * out.reduce((a, b) => a * b, 1) * weight.slice(1).reduce((a, b) => a * b, 1);
+  }
+  return flops;
+}
+
+async function opProfile(bytes, style, size) {
+  const byOp = new Map();
+  let total = 0;
+  for (const e of await profiled(bytes, style, size, "all")) {
+    byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
+    total += e.dur;
+  }
+  return [...byOp]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([op, dur]) => `${op} ${((100 * dur) / total).toFixed(1)}%`)
+    .join(", ");
+}
+
+/** GFLOP/s of ONNX Runtime's own MatMul on 1024² floats: the ceiling a conv can approach. */
+async function sgemmPeak() {
+  const n = 1024;
+  const session = await ort.InferenceSession.create(matMulModel(n), sessionOptions);
+  const a = new ort.Tensor("float32", Float32Array.from({ length: n * n }, (_, i) => (i % 7) * 0.1), [n, n]);
+  await session.run({ a });
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) best = Math.min(best, await time(() => session.run({ a })));
+  await session.release();
+  return (2 * n ** 3) / 1e9 / (best / 1000);
+}
+
+/** A one-node ONNX model `y = a · w` (w a constant n×n matrix), hand-encoded. */
+function matMulModel(n) {
+  const varint = (v) => {
+    const out = [];
+    while (v > 0x7f) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+    return out;
+  };
+  const bytes = (field, b) => [...varint(field * 8 + 2), ...varint(b.length), ...b];
+  const str = (field, s) => bytes(field, [...Buffer.from(s)]);
+  const int = (field, v) => [...varint(field * 8), ...varint(v)];
+  const weights = new Uint8Array(Float32Array.from({ length: n * n }, (_, i) => ((i % 13) - 6) * 0.01).buffer);
+  const tensor = [...int(1, n), ...int(1, n), ...int(2, 1), ...str(8, "w"), ...bytes(9, weights)];
+  const dims = [...bytes(1, int(1, n)), ...bytes(1, int(1, n))];
+  const valueInfo = (name) => [...str(1, name), ...bytes(2, bytes(1, [...int(1, 1), ...bytes(2, dims)]))];
+  const node = [...str(1, "a"), ...str(1, "w"), ...str(2, "y"), ...str(4, "MatMul")];
+  const graph = [...bytes(1, node), ...str(2, "g"), ...bytes(5, tensor), ...bytes(11, valueInfo("a")), ...bytes(12, valueInfo("y"))];
+  return new Uint8Array([...int(1, 8), ...bytes(8, [...str(1, ""), ...int(2, 13)]), ...bytes(7, graph)]);
+}

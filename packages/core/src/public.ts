@@ -27,3 +27,5 @@ export type { TileOptions, TileSpec } from "./tiling/options.js";
 export type { Face, FaceBox, FaceLandmarks, DetectFacesOptions } from "./face/detect.js";
 export type { FaceMode, FaceBackground, FaceOptions } from "./face/options.js";
 export type { OneShotDetectOptions } from "./face/api.js";
+export { optimizeModel, OPTIMIZER_VERSION } from "./optimize/index.js";
+export type { OptimizeReport } from "./optimize/index.js";
