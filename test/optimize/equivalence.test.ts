@@ -72,6 +72,7 @@ describe("optimised graphs keep every style's output", () => {
       const { report } = optimizeModel(readFileSync(join(MODEL_DIR, file)));
       expect(report.nchwLayout, file).toBeGreaterThan(100);
       expect(report.instanceNorm, file).toBe(13);
+      expect(report.narrowConv, file).toBe(1);
     }
   });
 

@@ -4,6 +4,7 @@ import { prune } from "./graph-tools.js";
 import { fuseInstanceNorms } from "./instance-norm.js";
 import { toNchw } from "./nchw-layout.js";
 import { dropZeroPads } from "./zero-pads.js";
+import { splitNarrowConvs } from "./narrow-conv.js";
 
 /**
  * The graph optimiser: exact rewrites that keep a generator's output (to float rounding) and
@@ -25,6 +26,7 @@ export function optimizeModel(model: Uint8Array): { bytes: Uint8Array; report: O
   report.nchwLayout = toNchw(graph);
   report.zeroPads = dropZeroPads(graph);
   report.instanceNorm = fuseInstanceNorms(graph);
+  report.narrowConv = splitNarrowConvs(graph);
   prune(graph);
   return { bytes: encodeModel(decoded), report };
 }
