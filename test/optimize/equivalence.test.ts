@@ -73,6 +73,7 @@ describe("optimised graphs keep every style's output", () => {
       expect(report.nchwLayout, file).toBeGreaterThan(100);
       expect(report.instanceNorm, file).toBe(13);
       expect(report.narrowConv, file).toBe(1);
+      expect(report.subpixelUpsample, file).toBe(3);
     }
   });
 

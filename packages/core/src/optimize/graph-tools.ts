@@ -90,3 +90,15 @@ export function prune(graph: Graph): void {
 export function rename(graph: Graph, from: string, to: string): void {
   for (const n of graph.nodes) n.inputs = n.inputs.map((i) => (i === from ? to : i));
 }
+
+/** A Conv with stride 1, dilation 1, one group, no padding of its own and the given kernel. */
+export function isPlainConv(conv: Node, kernel: readonly number[]): boolean {
+  return conv.attributes.every(
+    (a) =>
+      (a.name === "auto_pad" && (a.s === "VALID" || a.s === "NOTSET")) ||
+      (a.name === "kernel_shape" && sameInts(a.ints, kernel)) ||
+      ((a.name === "strides" || a.name === "dilations") && sameInts(a.ints, [1, 1])) ||
+      (a.name === "pads" && !!a.ints && a.ints.every((p) => p === 0)) ||
+      (a.name === "group" && a.i === 1),
+  );
+}

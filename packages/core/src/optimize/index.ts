@@ -5,6 +5,7 @@ import { fuseInstanceNorms } from "./instance-norm.js";
 import { toNchw } from "./nchw-layout.js";
 import { dropZeroPads } from "./zero-pads.js";
 import { splitNarrowConvs } from "./narrow-conv.js";
+import { subpixelUpsamples } from "./subpixel-upsample.js";
 
 /**
  * The graph optimiser: exact rewrites that keep a generator's output (to float rounding) and
@@ -27,6 +28,7 @@ export function optimizeModel(model: Uint8Array): { bytes: Uint8Array; report: O
   report.zeroPads = dropZeroPads(graph);
   report.instanceNorm = fuseInstanceNorms(graph);
   report.narrowConv = splitNarrowConvs(graph);
+  report.subpixelUpsample = subpixelUpsamples(graph);
   prune(graph);
   return { bytes: encodeModel(decoded), report };
 }

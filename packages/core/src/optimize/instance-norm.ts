@@ -1,5 +1,5 @@
 import { floatTensor, int64Tensor, type Graph, type Node } from "../onnx/model.js";
-import { attr, constantFloats, constantScalar, consumers, floatAttr, intAttr, intsAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
+import { attr, constantFloats, constantScalar, consumers, floatAttr, intAttr, intsAttr, isPlainConv, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 
 /**
  * Instance norms spelled out as ReduceMean/Sub/Mul/Sqrt/Div chains (NCHW, after the layout
@@ -106,15 +106,7 @@ function pointwiseConv(graph: Graph, conv: Node, x: string): Float32Array | unde
   const w = graph.initializers.get(conv.inputs[1]);
   const data = constantFloats(graph, conv.inputs[1]);
   if (!w || !data || w.dims.length !== 4 || w.dims[0] !== w.dims[1] || w.dims[2] !== 1 || w.dims[3] !== 1) return undefined;
-  for (const a of conv.attributes) {
-    const ok =
-      (a.name === "auto_pad" && (a.s === "VALID" || a.s === "NOTSET")) ||
-      (a.name === "kernel_shape" && sameInts(a.ints, [1, 1])) ||
-      ((a.name === "strides" || a.name === "dilations") && sameInts(a.ints, [1, 1])) ||
-      (a.name === "pads" && a.ints!.every((p) => p === 0)) ||
-      (a.name === "group" && a.i === 1);
-    if (!ok) return undefined;
-  }
+  if (!isPlainConv(conv, [1, 1])) return undefined;
   return data;
 }
 

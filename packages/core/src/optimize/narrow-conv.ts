@@ -1,5 +1,5 @@
 import { floatTensor, type Graph, type Node } from "../onnx/model.js";
-import { constantFloats, intAttr, intsAttr, nameMaker, node, sameInts } from "./graph-tools.js";
+import { constantFloats, intAttr, intsAttr, isPlainConv, nameMaker, node } from "./graph-tools.js";
 
 /**
  * A large k×k Conv with very few output channels (a generator's last layer: 32 → 3 channels,
@@ -54,14 +54,6 @@ function narrowConv(graph: Graph, n: Node): { cout: number; cin: number; k: numb
   if (n.inputs[2] && !constantFloats(graph, n.inputs[2])) return undefined;
   const [cout, cin, kh, kw] = w.dims;
   if (cout > MAX_OUTPUTS || kh !== kw || kh < MIN_KERNEL) return undefined;
-  for (const a of n.attributes) {
-    const ok =
-      (a.name === "auto_pad" && (a.s === "VALID" || a.s === "NOTSET")) ||
-      (a.name === "kernel_shape" && sameInts(a.ints, [kh, kw])) ||
-      ((a.name === "strides" || a.name === "dilations") && sameInts(a.ints, [1, 1])) ||
-      (a.name === "pads" && a.ints!.every((p) => p === 0)) ||
-      (a.name === "group" && a.i === 1);
-    if (!ok) return undefined;
-  }
+  if (!isPlainConv(n, [kh, kw])) return undefined;
   return { cout, cin, k: kh };
 }
