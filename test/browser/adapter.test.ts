@@ -168,7 +168,11 @@ describe("models: base URL, Cache API, SHA-256", () => {
       return { keys, size: [out.width, out.height] };
     });
     const requests = s.server.requests.slice(before);
-    expect(r.keys).toEqual(["https://anime2d.invalid/models/animeganv3-tiny-cute.onnx"]);
+    // The model file, and its optimised graph (docs/speed.md), keyed by the file's SHA-256.
+    expect(r.keys.sort()).toEqual([
+      "https://anime2d.invalid/models/animeganv3-tiny-cute.onnx",
+      "https://anime2d.invalid/models/optimized%2F3ef02d6b2939a0e81621abc5beb0e741bb58654570033cd0e97f6b6ef37c1171.onnx",
+    ]);
     expect(r.size).toEqual([600, 400]);
     expect(requests.filter((u) => u.includes("animeganv3-tiny-cute.onnx"))).toEqual(["/models/animeganv3-tiny-cute.onnx"]);
     expect(requests.some((u) => u.startsWith("/nothing-here/"))).toBe(false);
