@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createStylizer, env, listStyles, registerStyle, type ProgressEvent } from "@anime2d/node";
+import { createStylizer, env, listStyles, registerStyle, type ProgressEvent, type StyleId } from "@anime2d/node";
 import { MODEL_DIR, photo } from "../fixtures/paths.js";
 
 const FILE = "animeganv3-tiny-cute.onnx";
@@ -42,7 +42,7 @@ function online(path: string): string {
 
 async function run(stylizerOptions = {}) {
   const events: ProgressEvent[] = [];
-  const stylizer = createStylizer({ style: "cute-hosted", ...stylizerOptions });
+  const stylizer = createStylizer({ style: "cute-hosted" as StyleId, ...stylizerOptions });
   try {
     return { out: await stylizer.stylize(photo("china.jpg"), { onProgress: (e) => events.push(e) }), events };
   } finally {

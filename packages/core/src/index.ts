@@ -8,6 +8,7 @@ export * from "./errors.js";
 export * from "./image.js";
 export * from "./tensor.js";
 export * from "./registry.js";
+export * from "./style-id.js";
 export * from "./platform.js";
 export * from "./env.js";
 export * from "./progress.js";

@@ -5,6 +5,8 @@
  */
 export { env } from "./env.js";
 export { listStyles, listModels, registerStyle, DEFAULT_STYLE } from "./registry.js";
+export { styleId, BUILTIN_STYLE_IDS } from "./style-id.js";
+export type { StyleId, BuiltinStyleId, CustomStyleIds, RegisteredStyleId } from "./style-id.js";
 export { Anime2dError, isAnime2dError } from "./errors.js";
 export { AnimeImage } from "./output.js";
 export { listUpscalers, DEFAULT_UPSCALER } from "./finish/upscale.js";

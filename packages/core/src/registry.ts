@@ -1,5 +1,6 @@
 import { Anime2dError } from "./errors.js";
 import type { TensorFormat } from "./tensor.js";
+import type { StyleId } from "./style-id.js";
 import registryData from "../../../models/registry.json";
 
 /** What a registered model is used for. */
@@ -51,8 +52,8 @@ export interface ModelSpec {
   portrait?: boolean;
 }
 
-/** A style as listed by {@link listStyles}: a {@link ModelSpec} of kind `"style"`. */
-export type StyleInfo = Readonly<ModelSpec>;
+/** A style as listed by {@link listStyles}: a {@link ModelSpec} of kind `"style"`, its id usable as `style`. */
+export type StyleInfo = Readonly<Omit<ModelSpec, "id"> & { id: StyleId }>;
 
 const registry = new Map<string, ModelSpec>();
 for (const spec of (registryData as unknown as { models: ModelSpec[] }).models) registry.set(spec.id, validateModelSpec(spec));
@@ -90,7 +91,7 @@ export function listStyles(): StyleInfo[] {
 
 /** Lists registered models of one kind, or all. */
 export function listModels(kind?: ModelKind): StyleInfo[] {
-  return [...registry.values()].filter((m) => kind === undefined || m.kind === kind).map((m) => Object.freeze({ ...m }));
+  return [...registry.values()].filter((m) => kind === undefined || m.kind === kind).map((m) => Object.freeze({ ...m }) as StyleInfo);
 }
 
 /**
@@ -104,7 +105,7 @@ export function registerStyle(spec: Omit<ModelSpec, "kind" | "family" | "name" |
     throw new Anime2dError("INVALID_OPTION", `"${normal.id}" is a built-in model and cannot be replaced; choose another id.`);
   }
   registry.set(normal.id, normal);
-  return Object.freeze({ ...normal });
+  return Object.freeze({ ...normal }) as StyleInfo;
 }
 
 /** Adds a model of any kind; used by the finishing and face modules for their own models. */
