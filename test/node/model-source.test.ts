@@ -9,7 +9,7 @@ import { MODEL_DIR, photo } from "../fixtures/paths.js";
 const FILE = "animeganv3-tiny-cute.onnx";
 // The built-in "cute" names its byte-identical upstream URL, which wins over the host; a copy of
 // its spec without that URL exercises the model-host path (this machine reaches no upstream).
-registerStyle({ ...listStyles().find((s) => s.id === "cute")!, id: "cute-hosted", url: null, portrait: false });
+registerStyle({ ...listStyles().find((s) => s.id === "cute")!, id: "cute-hosted", url: null, sources: [], portrait: false });
 const modelBytes = readFileSync(join(MODEL_DIR, FILE));
 let server: Server;
 let host: string;

@@ -13,6 +13,7 @@ export * from "./platform.js";
 export * from "./env.js";
 export * from "./progress.js";
 export * from "./model-source.js";
+export * from "./model-store.js";
 export * from "./download.js";
 export * from "./model-pool.js";
 export * from "./generate.js";

@@ -21,6 +21,7 @@ export type { StylizerOptions, OneShotOptions, Stylizer } from "./stylizer.js";
 export type { ProgressEvent, ProgressCallback, ProgressStage } from "./progress.js";
 export type { ImageFormat, EncodeOptions, ImageCodec, ImageHeader, Platform, OrtModule, ModelIO, ModelCache } from "./platform.js";
 export type { ModelSource } from "./model-source.js";
+export type { ModelStatus } from "./model-store.js";
 export type { UpscaleOptions } from "./finish/upscale-api.js";
 export type { UpscalerId } from "./finish/upscale.js";
 export type { ColorMode } from "./finish/color.js";

@@ -43,8 +43,10 @@ export interface ModelSpec {
   commercialUse: boolean;
   /** Upstream project page. */
   home?: string;
-  /** Where the exact file (same sha256) can be downloaded upstream, if anywhere. */
+  /** Where the exact file (same sha256) can be downloaded upstream, if anywhere (see also `sources`). */
   url?: string | null;
+  /** Every URL known to serve the exact file (same sha256), tried in order after `env.modelHost`. */
+  sources?: string[];
   /** How the file was obtained. */
   source?: string;
   description?: string;
