@@ -47,6 +47,13 @@ export interface WebRuntime {
   info: RuntimeInfo;
 }
 
+/** Where ONNX Runtime runs: the page's own thread, or a worker (ours guards its thread workers). */
+export type RuntimePlace = "page" | "worker";
+
+function currentPlace(): RuntimePlace {
+  return typeof (globalThis as { document?: unknown }).document === "undefined" ? "worker" : "page";
+}
+
 /** The WebGPU build of ONNX Runtime Web, once an app has imported "anime2d/webgpu". */
 let webgpuRuntime: (() => Promise<typeof ortWasm>) | undefined;
 
@@ -64,11 +71,11 @@ export function provideWebGpuRuntime(load: () => Promise<typeof ortWasm>): void 
  * without `new Function` (CSP-safe). The WebGPU build is only used when the app imported
  * "anime2d/webgpu" and asked for `backend: "webgpu"`.
  */
-export async function loadRuntime(options: WebRuntimeOptions = {}): Promise<WebRuntime> {
+export async function loadRuntime(options: WebRuntimeOptions = {}, place: RuntimePlace = currentPlace()): Promise<WebRuntime> {
   const requested = options.backend ?? webEnv.backend;
   const isolated = globalThis.crossOriginIsolated === true;
   const wasmPaths = options.wasmPaths ?? webEnv.wasmPaths;
-  const threads = threadCount(isolated, options.threads ?? webEnv.threads, wasmPaths);
+  const threads = threadCount(isolated, options.threads ?? webEnv.threads, wasmPaths, place);
   let fallbackReason: string | undefined;
   if (requested === "webgpu") {
     fallbackReason = webgpuRuntime ? await webgpuUnavailable() : 'the WebGPU runtime is not bundled: add `import "anime2d/webgpu"` to the app';
@@ -90,11 +97,10 @@ export async function loadRuntime(options: WebRuntimeOptions = {}): Promise<WebR
  * defined`) and leaves session creation waiting forever. Our worker script guards against that,
  * so only the page thread without `wasmPaths` stays on one thread, with a note.
  */
-function threadCount(isolated: boolean, wanted: number | undefined, wasmPaths: WasmPaths | undefined): number {
+function threadCount(isolated: boolean, wanted: number | undefined, wasmPaths: WasmPaths | undefined, place: RuntimePlace): number {
   if (!isolated) return 1;
   const threads = wanted ?? defaultThreads();
-  const onPage = typeof (globalThis as { document?: unknown }).document !== "undefined";
-  if (threads > 1 && onPage && wasmPaths === undefined) {
+  if (threads > 1 && place === "page" && wasmPaths === undefined) {
     webEnv.log(
       "[anime2d] Using 1 wasm thread: on the page's thread, wasm threads need self-hosted ONNX Runtime files " +
         '(webEnv.wasmPaths, see docs/browser.md); createStylizer({ worker: true }) gets threads without them.',
