@@ -21,7 +21,8 @@ afterAll(async () => browser?.close());
 /** Bar widths (percent) the card showed, in order, and its status lines. */
 async function watchProgress(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const seen = ((globalThis as unknown as { seen: { widths: number[]; texts: string[] } }).seen = { widths: [], texts: [] });
+    const seen: { widths: number[]; texts: string[] } = { widths: [], texts: [] };
+    (globalThis as unknown as { seen: typeof seen }).seen = seen;
     new MutationObserver(() => {
       const bar = document.querySelector<HTMLElement>("[data-testid=progress] div");
       const status = document.querySelector("[data-testid=status]")?.textContent ?? "";
