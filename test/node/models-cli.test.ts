@@ -3,14 +3,13 @@
 // nothing but the cache. Hosts are loopback servers; nothing reaches the internet.
 import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env, fetchModels, listStyles, registerStyle } from "@anime2d/node";
 import { MODEL_DIR, photo, ROOT } from "../fixtures/paths.js";
+import { useModelHost } from "../fixtures/model-host.js";
 
 const CLI = join(ROOT, "bin", "anime2d.js");
 const temp = mkdtempSync(join(tmpdir(), "anime2d-models-"));
@@ -30,24 +29,9 @@ async function cli(args: string[], extra: Record<string, string> = {}) {
   }
 }
 
-let server: Server;
-let host: string;
-const requests: string[] = [];
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push(req.url!);
-    const file = join(MODEL_DIR, decodeURIComponent(req.url!.replace(/^\/\w+\//, "")));
-    if (req.url!.startsWith("/html/")) return res.setHeader("content-type", "text/html").end("<!doctype html><p>not here</p>");
-    if (req.url!.startsWith("/good/") && existsSync(file)) return res.end(readFileSync(file));
-    res.statusCode = 404;
-    res.end("missing");
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
+// A loopback model host: serves the real file, an SPA-style HTML fallback, or a cut-off file.
+const modelHost = useModelHost();
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((ok) => server.close(ok));
   rmSync(temp, { recursive: true, force: true });
 });
 
@@ -90,14 +74,14 @@ describe("anime2d models (CLI)", () => {
 
   it("fetch downloads from ANIME2D_MODEL_HOST, verified, then finds it cached; a bad host fails typed", async () => {
     const cache = join(temp, "fetch-cache");
-    const first = await cli(["models", "fetch", "hayao", "retinaface"], { ANIME2D_CACHE_DIR: cache, ANIME2D_MODEL_HOST: `${host}/good/` });
+    const first = await cli(["models", "fetch", "hayao", "retinaface"], { ANIME2D_CACHE_DIR: cache, ANIME2D_MODEL_HOST: `${modelHost.url}/good/` });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/hayao: downloaded and verified\nretinaface: downloaded and verified/);
     expect(readdirSync(cache).sort()).toEqual([HAYAO, RETINA]);
-    const again = await cli(["models", "fetch", "hayao"], { ANIME2D_CACHE_DIR: cache, ANIME2D_MODEL_HOST: `${host}/good/` });
+    const again = await cli(["models", "fetch", "hayao"], { ANIME2D_CACHE_DIR: cache, ANIME2D_MODEL_HOST: `${modelHost.url}/good/` });
     expect(again.stdout).toContain("hayao: already in the cache (verified)");
 
-    const bad = await cli(["models", "fetch", "shinkai"], { ANIME2D_CACHE_DIR: cache, ANIME2D_MODEL_HOST: `${host}/html/` });
+    const bad = await cli(["models", "fetch", "shinkai"], { ANIME2D_CACHE_DIR: cache, ANIME2D_MODEL_HOST: `${modelHost.url}/html/` });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/shinkai: MODEL_INTEGRITY: .*HTML/);
     expect(readdirSync(cache)).not.toContain("animeganv3-shinkai.onnx");
@@ -109,14 +93,14 @@ describe("anime2d models (CLI)", () => {
 describe("fetchModels (API)", () => {
   it("tries a model's sources in order until one serves the verified bytes", async () => {
     const cute = listStyles().find((s) => s.id === "cute")!;
-    registerStyle({ ...cute, id: "cute-mirrored", url: null, sources: [`${host}/missing/${CUTE}`, `${host}/html/${CUTE}`, `${host}/good/${CUTE}`] });
+    registerStyle({ ...cute, id: "cute-mirrored", url: null, sources: [`${modelHost.url}/missing/${CUTE}`, `${modelHost.url}/html/${CUTE}`, `${modelHost.url}/good/${CUTE}`] });
     const saved = { ...env };
     Object.assign(env, { modelHost: undefined, allowRemoteModels: true, useCache: true, cacheDir: join(temp, "api-cache") });
     try {
-      const before = requests.length;
+      const before = modelHost.requests.length;
       const loaded: number[] = [];
       expect(await fetchModels(["cute-mirrored"], { onProgress: (e) => e.loaded !== undefined && loaded.push(e.loaded) })).toEqual([{ id: "cute-mirrored", outcome: "downloaded" }]);
-      expect(requests.slice(before)).toEqual([`/missing/${CUTE}`, `/html/${CUTE}`, `/good/${CUTE}`]);
+      expect(modelHost.requests.slice(before)).toEqual([`/missing/${CUTE}`, `/html/${CUTE}`, `/good/${CUTE}`]);
       expect(loaded.at(-1)).toBe(cute.bytes);
       expect(await fetchModels(["cute-mirrored"])).toEqual([{ id: "cute-mirrored", outcome: "cached" }]);
     } finally {
