@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createStylizer, env, listStyles, registerStyle, type ProgressEvent, type StyleId } from "@anime2d/node";
 import { MODEL_DIR, photo } from "../fixtures/paths.js";
 import { useModelHost } from "../fixtures/model-host.js";

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { env, fetchModels, listStyles, registerStyle } from "@anime2d/node";
 import { MODEL_DIR, photo, ROOT } from "../fixtures/paths.js";
 import { useModelHost } from "../fixtures/model-host.js";
