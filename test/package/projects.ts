@@ -12,9 +12,11 @@ console.log(JSON.stringify({ width: out.width, height: out.height, styles: listS
 `,
   "cjs.cjs": `
 const { stylize, isAnime2dError } = require("anime2d");
-stylize(process.argv[2], { style: "hayaoo" }).catch((error) => {
-  console.log(JSON.stringify({ typed: isAnime2dError(error, "UNKNOWN_STYLE") }));
-});
+(async () => {
+  const out = await stylize(process.argv[2], { style: "whitebox" });
+  const typed = await stylize(process.argv[2], { style: "hayaoo" }).catch((error) => isAnime2dError(error, "UNKNOWN_STYLE"));
+  console.log(JSON.stringify({ width: out.width, png: (await out.toBuffer("png")).length > 1000, typed }));
+})();
 `,
   "src/app.mts": `
 import { stylize, createStylizer, styleId, type StyleId, type AnimeImage } from "anime2d";
