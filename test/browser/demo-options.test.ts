@@ -10,6 +10,7 @@ import { buildDemo } from "./build.js";
 import { launchChromium, recordConsole } from "./chromium.js";
 import { ISOLATION, serve } from "./server.js";
 import { MODEL_DIR, PHOTO_DIR, ROOT } from "./paths.js";
+import { wasmFiles } from "../bundlers/tiny-app.js";
 
 let demoDir: string;
 let browser: Browser;
@@ -38,6 +39,14 @@ const resultSize = (page: Page) =>
     await img.decode();
     return [img.naturalWidth, img.naturalHeight];
   });
+
+describe("demo build", () => {
+  it("ships one wasm file, ONNX Runtime's plain wasm build (not ~55 MB of copies and WebGPU)", async () => {
+    const files = await wasmFiles(demoDir);
+    console.log(`demo wasm: ${files.map((f) => `${f.file} ${(f.bytes / 1e6).toFixed(1)} MB`).join(", ")}`);
+    expect(files.map((f) => f.file)).toEqual([expect.stringMatching(/^assets\/ort-wasm-simd-threaded-[\w-]{8}\.wasm$/)]);
+  });
+});
 
 describe("demo page options", () => {
   it("avatar + 2× HD, then a style switch; progress only moves forward and shows real counts", async () => {

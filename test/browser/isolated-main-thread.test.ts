@@ -44,6 +44,8 @@ describe("a cross-origin-isolated page in main-thread mode", () => {
       expect(settled, `still "${title}" after 120 s; stages: ${stages}`).toBe(true);
       expect(title).toBe("done 600x400 isolated=true");
       expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+      // It says why it ran on one thread, and what would give it more.
+      expect(log.join("\n")).toMatch(/Using 1 wasm thread.*wasmPaths.*worker: true/);
     } finally {
       await page.close();
       await server.close();
