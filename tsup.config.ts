@@ -1,9 +1,11 @@
 import { defineConfig } from "tsup";
 
 // The core is bundled into each adapter so the published package has no workspace
-// dependencies. Runtime packages stay external: they carry native or wasm files.
-const external = ["onnxruntime-node", "onnxruntime-web", "onnxruntime-common", "sharp", "ndarray", "ndarray-ops"];
-const shared = { sourcemap: true, external, noExternal: [/^@anime2d\//], target: "es2022" };
+// dependencies. Runtime packages stay external: they carry native or wasm files (and tsup also
+// leaves every dependency and peer dependency of package.json external). No source maps: the
+// package ships no sources for them to point at.
+const external = ["onnxruntime-node", "onnxruntime-web", "onnxruntime-common", "sharp", "ndarray"];
+const shared = { sourcemap: false, external, noExternal: [/^@anime2d\//], target: "es2022" };
 
 export default defineConfig([
   {
@@ -28,10 +30,12 @@ export default defineConfig([
     // Browser: the worker is its own entry so bundlers can emit it from
     // `new Worker(new URL("./worker.js", import.meta.url))`.
     ...shared,
-    entry: { index: "packages/web/src/index.ts", worker: "packages/web/src/worker.ts" },
+    // `webgpu` is the opt-in entry that alone references ONNX Runtime's WebGPU build.
+    entry: { index: "packages/web/src/index.ts", worker: "packages/web/src/worker.ts", webgpu: "packages/web/src/webgpu.ts" },
     outDir: "dist/web",
     format: ["esm"],
     platform: "browser",
-    dts: { entry: { index: "packages/web/src/index.ts" } },
+    dts: { entry: { index: "packages/web/src/index.ts", webgpu: "packages/web/src/webgpu.ts" } },
+    clean: true,
   },
 ]);

@@ -42,7 +42,7 @@ await node.stylize(input, { style });
 const outDir = join(root, "test-output", "bench-web");
 await build({
   configFile: false, root: join(root, "test/browser/harness"), base: "./", logLevel: "warn",
-  resolve: { alias: { "@anime2d/web": join(root, "dist/web/index.js") } },
+  resolve: { alias: { "@anime2d/web": join(root, "dist/web/index.js"), "@anime2d/webgpu": join(root, "dist/web/webgpu.js") } },
   worker: { format: "es" }, build: { outDir, emptyOutDir: true, target: "es2022" },
 });
 const server = await serveStatic(outDir);

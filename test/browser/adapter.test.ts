@@ -17,7 +17,7 @@ describe("browser vs Node", () => {
   afterAll(() => node.dispose());
 
   for (const photo of ["astronaut.png", "china.jpg"]) {
-    for (const style of ["hayao", "whitebox"]) {
+    for (const style of ["hayao", "whitebox"] as const) {
       it(`${photo} in ${style}: mean abs error ≤ 2/255`, async () => {
         const web = fromPixels(
           await s.page.evaluate(async ({ photo, style }) => pixels(await anime2d.stylize(`/photos/${photo}`, { style })), { photo, style }),
@@ -99,7 +99,7 @@ describe("inputs and outputs", () => {
         garbage: await code(anime2d.stylize(new Blob([new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])]))),
         missingUrl: await code(anime2d.stylize("/photos/nope.png")),
         tooLarge: await code(anime2d.stylize(png, { maxInputPixels: 1000 })),
-        badStyle: await code(anime2d.stylize(png, { style: "nope" })),
+        badStyle: await code(anime2d.stylize(png, { style: "nope" as never })),
         badStrength: await code(anime2d.stylize(png, { strength: 2 })),
         brokenImg: await code(anime2d.stylize(Object.assign(new Image(), { src: "/photos/nope.png" }))),
       };

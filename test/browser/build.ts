@@ -26,7 +26,7 @@ export async function buildHarness(): Promise<string> {
     root: join(ROOT, "test/browser/harness"),
     base: "./",
     logLevel: "error",
-    resolve: { alias: { "@anime2d/web": WEB_DIST } },
+    resolve: { alias: { "@anime2d/web": WEB_DIST, "@anime2d/webgpu": join(ROOT, "dist/web/webgpu.js") } },
     worker: { format: "es" },
     build: { outDir, emptyOutDir: true, target: "es2022" },
   });

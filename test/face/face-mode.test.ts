@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStylizer, detectFaces, isAnime2dError, type ProgressEvent, type Stylizer } from "@anime2d/node";
+import { createStylizer, detectFaces, isAnime2dError, type ProgressEvent, type StyleId, type Stylizer } from "@anime2d/node";
 import { alignmentFor, blendFaces, faceBlendWeights, FACE_CROP_SIZE, faceTemplate, type RgbImage } from "@anime2d/core";
 import { photo, rgb } from "./helpers.js";
 
@@ -97,7 +97,7 @@ describe('face: "auto" paste-back (laos.jpg, two faces, style cute)', () => {
 
 describe("face-mode defaults and photos without faces", () => {
   it('is "auto" for the portrait style cute and "off" for hayao', async () => {
-    const stagesOf = async (style: string) => {
+    const stagesOf = async (style: StyleId) => {
       const stages: string[] = [];
       await stylizer.stylize(photo("astronaut.png"), { style, onProgress: (e) => stages.push(e.stage) });
       return stages;
@@ -171,6 +171,6 @@ describe("face option checks", () => {
     expect(await code(stylizer.stylize(input, { face: "avatar", avatarSize: 10 }))).toBe("INVALID_OPTION");
     expect(await code(stylizer.stylize(input, { face: "auto", maxFaces: 0 }))).toBe("INVALID_OPTION");
     expect(await code(stylizer.stylize(input, { face: "auto", minFaceScore: -1 }))).toBe("INVALID_OPTION");
-    expect(await code(stylizer.stylize(input, { face: "auto", faceStyle: "nope" }))).toBe("UNKNOWN_STYLE");
+    expect(await code(stylizer.stylize(input, { face: "auto", faceStyle: "nope" as never }))).toBe("UNKNOWN_STYLE");
   });
 });

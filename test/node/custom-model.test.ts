@@ -3,6 +3,17 @@ import { createStylizer, registerStyle } from "@anime2d/node";
 import { pattern } from "../fixtures/images.js";
 import { unaryModel } from "../fixtures/onnx.js";
 
+// Custom ids are typed by declaration merging, as an application would do it.
+declare module "../../packages/core/src/style-id.js" {
+  interface CustomStyleIds {
+    "identity-nchw-bgr": true;
+    "swap-channels": true;
+    negative: true;
+    "wrong-names": true;
+    "not-onnx": true;
+  }
+}
+
 // Identity generators built in code: the pipeline's own arithmetic (pad, normalise, layout,
 // channel order, crop, denormalise) must then give back the input exactly.
 const nchw = unaryModel("Identity", "x", "y", [1, 3, "h", "w"]);

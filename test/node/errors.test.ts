@@ -44,7 +44,7 @@ describe("bad inputs give typed errors", () => {
     await failsWith(stylizer.stylize({ data: new Uint8Array(5), width: 2, height: 2, channels: 3 }), "INVALID_INPUT", /needs 12/);
   });
 
-  it("unknown style", () => failsWith(stylizer.stylize(photo("china.jpg"), { style: "ghibli" }), "UNKNOWN_STYLE", /hayao/));
+  it("unknown style", () => failsWith(stylizer.stylize(photo("china.jpg"), { style: "ghibli" as never }), "UNKNOWN_STYLE", /hayao/));
 
   it("bad strength", () => failsWith(stylizer.stylize(photo("china.jpg"), { strength: 2 }), "INVALID_OPTION"));
 

@@ -1,34 +1,19 @@
-import { createServer, type Server } from "node:http";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createStylizer, env, listStyles, registerStyle, type ProgressEvent } from "@anime2d/node";
+import { afterEach, describe, expect, it } from "vitest";
+import { createStylizer, env, listStyles, registerStyle, type ProgressEvent, type StyleId } from "@anime2d/node";
 import { MODEL_DIR, photo } from "../fixtures/paths.js";
+import { useModelHost } from "../fixtures/model-host.js";
 
 const FILE = "animeganv3-tiny-cute.onnx";
 // The built-in "cute" names its byte-identical upstream URL, which wins over the host; a copy of
 // its spec without that URL exercises the model-host path (this machine reaches no upstream).
-registerStyle({ ...listStyles().find((s) => s.id === "cute")!, id: "cute-hosted", url: null, portrait: false });
+registerStyle({ ...listStyles().find((s) => s.id === "cute")!, id: "cute-hosted", url: null, sources: [], portrait: false });
 const modelBytes = readFileSync(join(MODEL_DIR, FILE));
-let server: Server;
-let host: string;
-const requests: string[] = [];
-
 // A loopback model host: serves the real file, an SPA-style HTML fallback, or a cut-off file.
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push(req.url!);
-    if (req.url!.startsWith("/good/")) return res.end(modelBytes);
-    if (req.url!.startsWith("/html/")) return res.setHeader("content-type", "text/html").end("<!DOCTYPE html><div id=app></div>");
-    if (req.url!.startsWith("/short/")) return res.end(modelBytes.subarray(0, 1000));
-    res.statusCode = 404;
-    res.end("missing");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  host = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+const modelHost = useModelHost();
+
 
 const saved = { ...env };
 afterEach(() => Object.assign(env, saved));
@@ -36,13 +21,13 @@ afterEach(() => Object.assign(env, saved));
 /** Settings with no local model folder, downloads on, a fresh cache. */
 function online(path: string): string {
   const cacheDir = mkdtempSync(join(tmpdir(), "anime2d-cache-"));
-  Object.assign(env, { modelDir: undefined, allowRemoteModels: true, useCache: true, cacheDir, modelHost: `${host}/${path}/` });
+  Object.assign(env, { modelDir: undefined, allowRemoteModels: true, useCache: true, cacheDir, modelHost: `${modelHost.url}/${path}/` });
   return cacheDir;
 }
 
 async function run(stylizerOptions = {}) {
   const events: ProgressEvent[] = [];
-  const stylizer = createStylizer({ style: "cute-hosted", ...stylizerOptions });
+  const stylizer = createStylizer({ style: "cute-hosted" as StyleId, ...stylizerOptions });
   try {
     return { out: await stylizer.stylize(photo("china.jpg"), { onProgress: (e) => events.push(e) }), events };
   } finally {
@@ -58,9 +43,9 @@ describe("model resolution", () => {
     expect(existsSync(join(cacheDir, FILE))).toBe(true);
     const download = first.events.filter((e) => e.stage === "download");
     expect(download.at(-1)).toMatchObject({ loaded: modelBytes.length, total: modelBytes.length });
-    const count = requests.length;
+    const count = modelHost.requests.length;
     await run();
-    expect(requests.length).toBe(count);
+    expect(modelHost.requests.length).toBe(count);
   });
 
   it("refuses an HTML answer (SPA fallback) with MODEL_INTEGRITY and caches nothing", async () => {
@@ -82,16 +67,16 @@ describe("model resolution", () => {
   it("never downloads when remote models are off", async () => {
     online("good");
     env.allowRemoteModels = false;
-    const count = requests.length;
+    const count = modelHost.requests.length;
     await expect(run()).rejects.toMatchObject({ code: "MODEL_NOT_FOUND", message: expect.stringMatching(/allowRemoteModels/) });
-    expect(requests.length).toBe(count);
+    expect(modelHost.requests.length).toBe(count);
   });
 
   it("takes explicit bytes, paths and URLs, and verifies them too", async () => {
     online("missing");
     expect((await run({ models: { "cute-hosted": new Uint8Array(modelBytes) } })).out.width).toBe(640);
     expect((await run({ models: { "cute-hosted": join(MODEL_DIR, FILE) } })).out.width).toBe(640);
-    expect((await run({ models: { "cute-hosted": `${host}/good/${FILE}` } })).out.width).toBe(640);
+    expect((await run({ models: { "cute-hosted": `${modelHost.url}/good/${FILE}` } })).out.width).toBe(640);
     await expect(run({ models: { "cute-hosted": join(MODEL_DIR, "animeganv3-hayao.onnx") } })).rejects.toMatchObject({ code: "MODEL_INTEGRITY" });
   });
 

@@ -17,6 +17,8 @@ export type Anime2dErrorCode =
   | "INFERENCE_FAILED"
   | "NO_FACE"
   | "UNSUPPORTED"
+  /** An optional peer dependency (onnxruntime-node, sharp, fastify…) is not installed; the message names the `npm install` to run. */
+  | "RUNTIME_MISSING"
   | "ABORTED";
 
 /**

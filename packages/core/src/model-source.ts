@@ -29,14 +29,14 @@ export async function resolveModelBytes(spec: ModelSpec, io: ModelIO, env: Anime
   const source = options.source ?? env.models[spec.id];
   if (source !== undefined) {
     const where = typeof source === "string" ? source : "the bytes given";
-    return verify(spec, await readSource(source, io, options), io, where);
+    return verifyModelBytes(spec, await readSource(source, io, options), io, where);
   }
   const dir = options.modelDir ?? env.modelDir;
   if (dir) {
     const path = io.joinPath(dir, spec.file);
     // A base URL (browsers) is a remote folder: downloaded once, then served from the cache.
     if (isHttpUrl(path)) return cachedDownload(spec, path, io, env, options);
-    return verify(spec, await readSource(path, io, options), io, path);
+    return verifyModelBytes(spec, await readSource(path, io, options), io, path);
   }
   return cachedDownload(spec, undefined, io, env, options);
 }
@@ -48,33 +48,66 @@ async function cachedDownload(spec: ModelSpec, url: string | undefined, io: Mode
   const cached = await cache?.get(spec.file);
   if (cached) {
     try {
-      return await verify(spec, cached, io, `the cache (${cache!.location})`);
+      return await verifyModelBytes(spec, cached, io, `the cache (${cache!.location})`);
     } catch (error) {
       // A damaged cache entry is replaced by a fresh download below, never used.
       if (!(error instanceof Anime2dError && error.code === "MODEL_INTEGRITY")) throw error;
     }
   }
-  url ??= downloadUrl(spec, env);
-  const bytes = await verify(spec, await download(url, spec, io, options), io, url);
+  const bytes = await downloadVerified(spec, url ? [url] : downloadSources(spec, env), io, options);
   if (cache) await cache.put(spec.file, bytes);
   return bytes;
 }
 
-function downloadUrl(spec: ModelSpec, env: Anime2dEnv): string {
+/**
+ * Downloads a model from the first source that serves the verified bytes, trying the next one
+ * when a source fails or serves other bytes. The error of a single source is passed on as is;
+ * with several, the last one's code carries what each source answered.
+ */
+export async function downloadVerified(spec: ModelSpec, urls: readonly string[], io: ModelIO, options: ResolveOptions = {}): Promise<Uint8Array> {
+  const failures: string[] = [];
+  for (const [i, url] of urls.entries()) {
+    try {
+      return await verifyModelBytes(spec, await download(url, spec, io, options), io, url);
+    } catch (error) {
+      const failure = asAnime2dError(error, "MODEL_DOWNLOAD_FAILED", `Downloading "${spec.file}" from ${url} failed`);
+      if (failure.code === "ABORTED" || urls.length === 1) throw failure;
+      failures.push(`${url}: ${failure.message}`);
+      if (i === urls.length - 1) {
+        throw new Anime2dError(failure.code, `No source served a verified "${spec.file}". ${failures.join(" | ")}`, { cause: error });
+      }
+    }
+  }
+  throw new Anime2dError("MODEL_NOT_FOUND", `No download source for "${spec.file}".`);
+}
+
+/**
+ * Where a model can be downloaded, in the order tried: the configured host
+ * (`env.modelHost` / `ANIME2D_MODEL_HOST` + file name), then the registry's verified sources
+ * (upstream files with the same SHA-256). Throws `MODEL_NOT_FOUND` naming the way out when
+ * downloads are off or there is no source.
+ */
+export function downloadSources(spec: ModelSpec, env: Anime2dEnv): string[] {
   if (!env.allowRemoteModels) {
     throw new Anime2dError(
       "MODEL_NOT_FOUND",
       `Model file "${spec.file}" for "${spec.id}" was not found locally and downloads are off (env.allowRemoteModels = false). ` +
-        `Set modelDir / ANIME2D_MODEL_DIR to a folder holding it, or pass the file explicitly.`,
+        `Set modelDir / ANIME2D_MODEL_DIR to a folder holding it, put it in the cache (\`anime2d models fetch|import\`), or pass the file explicitly.`,
     );
   }
-  if (spec.url) return spec.url;
-  if (env.modelHost) return env.modelHost.replace(/\/*$/, "/") + encodeURIComponent(spec.file);
+  const sources = [...(env.modelHost ? [env.modelHost.replace(/\/*$/, "/") + encodeURIComponent(spec.file)] : []), ...modelSources(spec)];
+  if (sources.length) return sources;
   throw new Anime2dError(
     "MODEL_NOT_FOUND",
     `Model file "${spec.file}" for "${spec.id}" is not available locally and has no byte-identical upstream download. ` +
-      `Set modelDir / ANIME2D_MODEL_DIR to a folder holding it, or env.modelHost / ANIME2D_MODEL_HOST to a host serving it (see models/README.md).`,
+      `Set modelDir / ANIME2D_MODEL_DIR to a folder holding it, env.modelHost / ANIME2D_MODEL_HOST to a host serving it, ` +
+      `or put it in the cache with \`anime2d models import DIR\` (see "Getting the models" in the README).`,
   );
+}
+
+/** Upstream URLs serving a model's exact bytes: the registry's `sources`, else its single `url`. */
+export function modelSources(spec: ModelSpec): string[] {
+  return spec.sources?.length ? [...spec.sources] : spec.url ? [spec.url] : [];
 }
 
 async function readSource(source: ModelSource, io: ModelIO, options: ResolveOptions): Promise<Uint8Array> {
@@ -110,7 +143,8 @@ async function download(url: string, spec: ModelSpec, io: ModelIO, options: Reso
   }
 }
 
-async function verify(spec: ModelSpec, bytes: Uint8Array, io: ModelIO, where: string): Promise<Uint8Array> {
+/** Checks bytes against the registry's size and SHA-256 (and refuses HTML/JSON); `MODEL_INTEGRITY` otherwise. */
+export async function verifyModelBytes(spec: ModelSpec, bytes: Uint8Array, io: ModelIO, where: string): Promise<Uint8Array> {
   if (looksLikeText(bytes)) {
     throw new Anime2dError(
       "MODEL_INTEGRITY",

@@ -8,6 +8,7 @@ import type { Platform } from "./platform.js";
 import { reporter, type ProgressCallback } from "./progress.js";
 import { DEFAULT_STYLE, getModel } from "./registry.js";
 import { mixStrength } from "./strength.js";
+import type { StyleId } from "./style-id.js";
 import type { FaceOptions } from "./face/options.js";
 import { avatarCrop, pasteStylizedFaces, planFaces } from "./face/pass.js";
 import type { TileOptions } from "./tiling/options.js";
@@ -18,7 +19,7 @@ import { finishImage, planFinish } from "./finish/finish.js";
 /** Options of one `stylize()` call. */
 export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions {
   /** Registered style id (see `listStyles()`); default `"hayao"`. */
-  style?: string;
+  style?: StyleId;
   /** 0..1: how much of the stylized image to mix over the original (default 1). */
   strength?: number;
   /** Cancels the work between stages; the promise rejects with code `ABORTED`. */

@@ -5,6 +5,8 @@
  */
 export { env } from "./env.js";
 export { listStyles, listModels, registerStyle, DEFAULT_STYLE } from "./registry.js";
+export { styleId, BUILTIN_STYLE_IDS } from "./style-id.js";
+export type { StyleId, BuiltinStyleId, CustomStyleIds, RegisteredStyleId } from "./style-id.js";
 export { Anime2dError, isAnime2dError } from "./errors.js";
 export { AnimeImage } from "./output.js";
 export { listUpscalers, DEFAULT_UPSCALER } from "./finish/upscale.js";
@@ -19,6 +21,7 @@ export type { StylizerOptions, OneShotOptions, Stylizer } from "./stylizer.js";
 export type { ProgressEvent, ProgressCallback, ProgressStage } from "./progress.js";
 export type { ImageFormat, EncodeOptions, ImageCodec, ImageHeader, Platform, OrtModule, ModelIO, ModelCache } from "./platform.js";
 export type { ModelSource } from "./model-source.js";
+export type { ModelStatus } from "./model-store.js";
 export type { UpscaleOptions } from "./finish/upscale-api.js";
 export type { UpscalerId } from "./finish/upscale.js";
 export type { ColorMode } from "./finish/color.js";

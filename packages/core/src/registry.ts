@@ -1,5 +1,6 @@
 import { Anime2dError } from "./errors.js";
 import type { TensorFormat } from "./tensor.js";
+import type { StyleId } from "./style-id.js";
 import registryData from "../../../models/registry.json";
 
 /** What a registered model is used for. */
@@ -42,8 +43,10 @@ export interface ModelSpec {
   commercialUse: boolean;
   /** Upstream project page. */
   home?: string;
-  /** Where the exact file (same sha256) can be downloaded upstream, if anywhere. */
+  /** Where the exact file (same sha256) can be downloaded upstream, if anywhere (see also `sources`). */
   url?: string | null;
+  /** Every URL known to serve the exact file (same sha256), tried in order after `env.modelHost`. */
+  sources?: string[];
   /** How the file was obtained. */
   source?: string;
   description?: string;
@@ -51,8 +54,8 @@ export interface ModelSpec {
   portrait?: boolean;
 }
 
-/** A style as listed by {@link listStyles}: a {@link ModelSpec} of kind `"style"`. */
-export type StyleInfo = Readonly<ModelSpec>;
+/** A style as listed by {@link listStyles}: a {@link ModelSpec} of kind `"style"`, its id usable as `style`. */
+export type StyleInfo = Readonly<Omit<ModelSpec, "id"> & { id: StyleId }>;
 
 const registry = new Map<string, ModelSpec>();
 for (const spec of (registryData as unknown as { models: ModelSpec[] }).models) registry.set(spec.id, validateModelSpec(spec));
@@ -90,7 +93,7 @@ export function listStyles(): StyleInfo[] {
 
 /** Lists registered models of one kind, or all. */
 export function listModels(kind?: ModelKind): StyleInfo[] {
-  return [...registry.values()].filter((m) => kind === undefined || m.kind === kind).map((m) => Object.freeze({ ...m }));
+  return [...registry.values()].filter((m) => kind === undefined || m.kind === kind).map((m) => Object.freeze({ ...m }) as StyleInfo);
 }
 
 /**
@@ -104,7 +107,7 @@ export function registerStyle(spec: Omit<ModelSpec, "kind" | "family" | "name" |
     throw new Anime2dError("INVALID_OPTION", `"${normal.id}" is a built-in model and cannot be replaced; choose another id.`);
   }
   registry.set(normal.id, normal);
-  return Object.freeze({ ...normal });
+  return Object.freeze({ ...normal }) as StyleInfo;
 }
 
 /** Adds a model of any kind; used by the finishing and face modules for their own models. */

@@ -1,5 +1,5 @@
-import sharp from "sharp";
 import { Anime2dError, checkPixels, type ImageCodec, type RawImage } from "@anime2d/core";
+import { loadSharp } from "./runtime.js";
 
 /**
  * sharp as the codec: JPEG, PNG, WebP, AVIF, TIFF, GIF (first frame). EXIF orientation is
@@ -7,6 +7,7 @@ import { Anime2dError, checkPixels, type ImageCodec, type RawImage } from "@anim
  */
 export const sharpCodec: ImageCodec = {
   async decode(bytes, { maxPixels }) {
+    const sharp = await loadSharp();
     // Read the header first so a decompression bomb fails before any pixel buffer exists.
     // No pixel limit here: metadata() only reads the header, and sharp's own limit would turn
     // a bomb into an untyped "exceeds pixel limit" error instead of INPUT_TOO_LARGE.
@@ -25,6 +26,7 @@ export const sharpCodec: ImageCodec = {
   },
 
   async encode(image: RawImage, format, options = {}) {
+    const sharp = await loadSharp();
     const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
     const encoded =
       format === "jpeg" ? pipeline.jpeg({ quality: options.quality ?? 92, chromaSubsampling: "4:4:4" })

@@ -89,3 +89,4 @@ export { sharpCodec } from "./codec.js";
 export { defaultCacheDir } from "./io.js";
 export { toNdarray } from "./ndarray.js";
 export * from "@anime2d/core/public";
+export { modelStatus, fetchModels, importModels, modelCacheDir, type FetchModelsOptions, type ImportResult } from "./models.js";

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
 import { env, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
@@ -12,11 +12,16 @@ export const nodeModelIO: ModelIO = {
   },
   joinPath: join,
   fetchBytes,
-  cache: () => folderCache(env.cacheDir ?? defaultCacheDir()),
+  cache: () => folderCache(modelCacheDir()),
   async sha256(bytes) {
     return createHash("sha256").update(bytes).digest("hex");
   },
 };
+
+/** The model cache folder in use: `env.cacheDir` (`ANIME2D_CACHE_DIR`), else {@link defaultCacheDir}. */
+export function modelCacheDir(): string {
+  return env.cacheDir ?? defaultCacheDir();
+}
 
 /** `$XDG_CACHE_HOME/anime2d`, else `~/.cache/anime2d`. */
 export function defaultCacheDir(): string {
@@ -37,10 +42,16 @@ function folderCache(dir: string): ModelCache {
     async put(file, bytes) {
       const path = join(dir, file);
       await mkdir(dirname(path), { recursive: true });
-      // Write then rename, so a crash never leaves a half file under the final name.
-      const partial = `${path}.${process.pid}.${randomUUID()}.partial`;
-      await writeFile(partial, bytes);
-      await rename(partial, path);
+      // Write then rename, so a crash never leaves a half file under the final name; the
+      // temporary name is unique, so two writers of one file never share it.
+      const partial = `${path}.${process.pid}-${randomUUID()}.partial`;
+      try {
+        await writeFile(partial, bytes);
+        await rename(partial, path);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
     },
   };
 }

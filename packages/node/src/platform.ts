@@ -1,13 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises";
-import * as ort from "onnxruntime-node";
 import { Anime2dError, type Platform } from "@anime2d/core";
 import { sharpCodec } from "./codec.js";
 import { nodeModelIO } from "./io.js";
+import { lazyOrt } from "./runtime.js";
 
 /** The Node platform: onnxruntime-node (CPU), sharp, the file system. */
 export const nodePlatform: Platform = {
   name: "node",
-  ort,
+  ort: lazyOrt,
   codec: sharpCodec,
   io: nodeModelIO,
   async loadInput(input) {

@@ -47,20 +47,40 @@ export interface WebRuntime {
   info: RuntimeInfo;
 }
 
+/** Where ONNX Runtime runs: the page's own thread, or a worker (ours guards its thread workers). */
+export type RuntimePlace = "page" | "worker";
+
+function currentPlace(): RuntimePlace {
+  return typeof (globalThis as { document?: unknown }).document === "undefined" ? "worker" : "page";
+}
+
+/** The WebGPU build of ONNX Runtime Web, once an app has imported "anime2d/webgpu". */
+let webgpuRuntime: (() => Promise<typeof ortWasm>) | undefined;
+
+/**
+ * Makes `backend: "webgpu"` available; called by the "anime2d/webgpu" entry. The WebGPU build
+ * (and its 27 MB asyncify wasm) is only referenced from there, so a bundler ships it only to
+ * apps that import that entry.
+ */
+export function provideWebGpuRuntime(load: () => Promise<typeof ortWasm>): void {
+  webgpuRuntime = load;
+}
+
 /**
  * Picks and configures ONNX Runtime Web. The wasm build is imported statically: it is the one
- * without `new Function` (CSP-safe). The WebGPU build is only loaded when asked for.
+ * without `new Function` (CSP-safe). The WebGPU build is only used when the app imported
+ * "anime2d/webgpu" and asked for `backend: "webgpu"`.
  */
-export async function loadRuntime(options: WebRuntimeOptions = {}): Promise<WebRuntime> {
+export async function loadRuntime(options: WebRuntimeOptions = {}, place: RuntimePlace = currentPlace()): Promise<WebRuntime> {
   const requested = options.backend ?? webEnv.backend;
   const isolated = globalThis.crossOriginIsolated === true;
-  const threads = isolated ? (options.threads ?? webEnv.threads ?? defaultThreads()) : 1;
   const wasmPaths = options.wasmPaths ?? webEnv.wasmPaths;
+  const threads = threadCount(isolated, options.threads ?? webEnv.threads, wasmPaths, place);
   let fallbackReason: string | undefined;
   if (requested === "webgpu") {
-    fallbackReason = await webgpuUnavailable();
+    fallbackReason = webgpuRuntime ? await webgpuUnavailable() : 'the WebGPU runtime is not bundled: add `import "anime2d/webgpu"` to the app';
     if (!fallbackReason) {
-      const ortGpu = await import("onnxruntime-web/webgpu");
+      const ortGpu = await webgpuRuntime!();
       configure(ortGpu.env, threads, wasmPaths);
       return { ort: ortGpu, executionProviders: ["webgpu", "wasm"], info: { backend: "webgpu", threads, crossOriginIsolated: isolated } };
     }
@@ -68,6 +88,26 @@ export async function loadRuntime(options: WebRuntimeOptions = {}): Promise<WebR
   }
   configure(ortWasm.env, threads, wasmPaths);
   return { ort: ortWasm, executionProviders: ["wasm"], info: { backend: "wasm", threads, crossOriginIsolated: isolated, fallbackReason } };
+}
+
+/**
+ * wasm threads need SharedArrayBuffer (a cross-origin-isolated page). On the page's own thread
+ * they also need ONNX Runtime's own script: without `wasmPaths`, ONNX Runtime starts its thread
+ * workers from the app bundle, which runs the page's code there, fails (`document is not
+ * defined`) and leaves session creation waiting forever. Our worker script guards against that,
+ * so only the page thread without `wasmPaths` stays on one thread, with a note.
+ */
+function threadCount(isolated: boolean, wanted: number | undefined, wasmPaths: WasmPaths | undefined, place: RuntimePlace): number {
+  if (!isolated) return 1;
+  const threads = wanted ?? defaultThreads();
+  if (threads > 1 && place === "page" && wasmPaths === undefined) {
+    webEnv.log(
+      "[anime2d] Using 1 wasm thread: on the page's thread, wasm threads need self-hosted ONNX Runtime files " +
+        '(webEnv.wasmPaths, see docs/browser.md); createStylizer({ worker: true }) gets threads without them.',
+    );
+    return 1;
+  }
+  return threads;
 }
 
 function defaultThreads(): number {

@@ -77,8 +77,8 @@ export function createWorkerStylizer(options: WorkerInitOptions & Pick<StylizeOp
       });
     },
     async runtimeInfo() {
-      // The worker's runtime follows the same rules; report what this page would pick.
-      return (await loadRuntime(initOptions)).info;
+      // The worker's runtime follows the same rules; report what a worker would pick.
+      return (await loadRuntime(initOptions, "worker")).info;
     },
     async dispose() {
       fail(new Anime2dError("ABORTED", "The stylizer was disposed."));

@@ -1,5 +1,7 @@
 // The public browser API, as a bundled app sees it (the build maps @anime2d/web to dist/web), handed to the tests with a few helpers.
 import * as anime2d from "@anime2d/web";
+// WebGPU is opt-in; the harness offers it (tests without a GPU see the logged fallback, bench:web uses it).
+import "@anime2d/webgpu";
 
 /** Pixels as JSON-friendly base64, so large images cross to the test quickly. */
 function pixels(image: { data: Uint8ClampedArray | Uint8Array; width: number; height: number; channels: number }) {

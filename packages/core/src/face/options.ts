@@ -1,3 +1,5 @@
+import type { StyleId } from "../style-id.js";
+
 /** How `stylize()` treats faces; see {@link FaceOptions.face}. */
 export type FaceMode = "off" | "auto" | "avatar";
 
@@ -17,7 +19,7 @@ export interface FaceOptions {
    */
   face?: FaceMode;
   /** Style for the face crops (default: the image's `style`). */
-  faceStyle?: string;
+  faceStyle?: StyleId;
   /** `"stylize"` (default): faces pasted onto the stylized image; `"keep"`: onto the original photo. */
   background?: FaceBackground;
   /** Side of the `"avatar"` output in pixels, 64..2048 (default 512). */

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createStylizer, isAnime2dError, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type FaceMode, type ProgressEvent } from "../index.js";
+import { createStylizer, isAnime2dError, styleId, listStyles, listUpscalers, DEFAULT_STYLE, DEFAULT_UPSCALER, type ColorMode, type FaceMode, type ProgressEvent } from "../index.js";
 
 const HELP = `Usage: anime2d <files...> [options]
 
@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   const strength = values.strength === undefined ? undefined : Number(values.strength);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   const stylizer = createStylizer({
-    style: values.style,
+    style: values.style === undefined ? undefined : styleId(values.style),
     strength,
     threads,
     modelDir: values["model-dir"],
