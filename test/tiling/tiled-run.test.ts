@@ -135,6 +135,29 @@ describe("tiled runs on real models", () => {
     expect(isAnime2dError(error, "ABORTED")).toBe(true);
     expect(seen).toEqual([1, 2]);
   });
+  it("stops between tiles when the abort comes from outside (a timer), not from a callback", async () => {
+    // Inference can block the thread for a whole tile; the abort must still land between
+    // tiles, as it does when a worker receives an abort message.
+    const small = await loadRgb("china.jpg");
+    const controller = new AbortController();
+    const seen: number[] = [];
+    let error: unknown;
+    try {
+      await runTiled(hayao, small, {
+        size: 128,
+        overlap: 16,
+        signal: controller.signal,
+        onTile: (done) => {
+          seen.push(done);
+          if (done === 1) setTimeout(() => controller.abort(), 0);
+        },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(isAnime2dError(error, "ABORTED")).toBe(true);
+    expect(seen).toEqual([1]); // of 24 tiles
+  });
 });
 
 describe("stylize() with tiling", () => {
