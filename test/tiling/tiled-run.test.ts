@@ -113,50 +113,29 @@ describe("tiled runs on real models", () => {
     expect(psnr((await runImageModel(waifu2x, small)).data, tiled.data)).toBeGreaterThan(40);
   });
 
+  /** Runs hayao tiled on china.jpg, calling `abortAfter(done, controller)` after each tile. */
+  async function abortedRun(geometry: { size: number; overlap: number; harmonise?: boolean }, abortAfter: (done: number, controller: AbortController) => void) {
+    const small = await loadRgb("china.jpg");
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const error = await runTiled(hayao, small, {
+      ...geometry,
+      signal: controller.signal,
+      onTile: (done) => (seen.push(done), abortAfter(done, controller)),
+    }).then(() => undefined, (e: unknown) => e);
+    return { seen, aborted: isAnime2dError(error, "ABORTED") };
+  }
+
   it("reports each tile and stops between tiles on abort", async () => {
-    const small = await loadRgb("china.jpg");
-    const controller = new AbortController();
-    const seen: number[] = [];
-    let error: unknown;
-    try {
-      await runTiled(hayao, small, {
-        size: 256,
-        overlap: 32,
-        harmonise: true,
-        signal: controller.signal,
-        onTile: (done) => {
-          seen.push(done);
-          if (done === 2) controller.abort();
-        },
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(isAnime2dError(error, "ABORTED")).toBe(true);
-    expect(seen).toEqual([1, 2]);
+    const run = await abortedRun({ size: 256, overlap: 32, harmonise: true }, (done, c) => done === 2 && c.abort());
+    expect(run).toEqual({ seen: [1, 2], aborted: true });
   });
+
   it("stops between tiles when the abort comes from outside (a timer), not from a callback", async () => {
-    // Inference can block the thread for a whole tile; the abort must still land between
+    // Inference can hold the thread for a whole tile; the abort must still land between
     // tiles, as it does when a worker receives an abort message.
-    const small = await loadRgb("china.jpg");
-    const controller = new AbortController();
-    const seen: number[] = [];
-    let error: unknown;
-    try {
-      await runTiled(hayao, small, {
-        size: 128,
-        overlap: 16,
-        signal: controller.signal,
-        onTile: (done) => {
-          seen.push(done);
-          if (done === 1) setTimeout(() => controller.abort(), 0);
-        },
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(isAnime2dError(error, "ABORTED")).toBe(true);
-    expect(seen).toEqual([1]); // of 24 tiles
+    const run = await abortedRun({ size: 128, overlap: 16 }, (done, c) => done === 1 && setTimeout(() => c.abort(), 0));
+    expect(run).toEqual({ seen: [1], aborted: true }); // of 24 tiles
   });
 });
 
