@@ -56,12 +56,22 @@ describe("demo page", () => {
           const after = await read(document.querySelector<HTMLImageElement>("[data-testid=after]")!);
           let diff = 0;
           for (let i = 0; i < after.data.length; i++) diff += Math.abs(after.data[i] - before.data[i]);
-          return { size: [after.w, after.h], beforeSize: [before.w, before.h], mae: diff / after.data.length, runtime: document.querySelector("[data-testid=runtime]")!.textContent };
+          return {
+            size: [after.w, after.h],
+            beforeSize: [before.w, before.h],
+            mae: diff / after.data.length,
+            runtime: document.querySelector("[data-testid=runtime]")!.textContent,
+            cores: navigator.hardwareConcurrency,
+            isolated: crossOriginIsolated,
+          };
         });
         expect(result.size).toEqual([512, 512]);
         expect(result.beforeSize).toEqual([512, 512]);
         expect(result.mae).toBeGreaterThan(10);
-        expect(result.runtime).toContain("wasm, 2 threads");
+        // An isolated page gets one wasm thread per core, at most 4 (docs/browser.md).
+        expect(result.isolated).toBe(true);
+        const threads = Math.min(4, Math.max(1, result.cores));
+        expect(result.runtime).toContain(`wasm, ${threads} thread${threads > 1 ? "s" : ""}`);
 
         const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download]")]);
         expect(download.suggestedFilename()).toBe("astronaut-hayao.png");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Anime2dError, getModel, listModels, listStyles, registerStyle, validateModelSpec, type ModelSpec } from "@anime2d/core";
-import { MODEL_DIR } from "../fixtures/paths.js";
+import { MODEL_DIR, ROOT } from "../fixtures/paths.js";
 
 /** Rows of MODELS.md's tables: file → { bytes, sha256 }. */
 function modelsMd(): Map<string, { bytes: number; sha256: string }> {
@@ -30,6 +30,14 @@ describe("style registry", () => {
     for (const m of listModels()) {
       expect(facts.get(m.file), m.file).toEqual({ bytes: m.bytes, sha256: m.sha256 });
     }
+  });
+
+  it("has every model of MODELS.md in registry.json and nothing else", () => {
+    // Read from the data file itself: other tests here register custom styles at run time.
+    const registry = JSON.parse(readFileSync(join(ROOT, "models", "registry.json"), "utf8")) as { models: ModelSpec[] };
+    const registered = registry.models.map((m) => m.file).sort();
+    expect(registered).toEqual([...modelsMd().keys()].sort());
+    expect(new Set(registered).size).toBe(registered.length);
   });
 
   it("records licences, commercial use and the BGR model", () => {

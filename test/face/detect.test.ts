@@ -43,16 +43,36 @@ describe("detectFaces on real photos", () => {
     }
   });
 
-  it("places astronaut.png's landmarks where they were checked by eye (within 3 px)", async () => {
-    // Checked by drawing them on the photo: eye centres, nose tip, mouth corners.
-    const expected = [[204, 100.7], [246.7, 102.8], [224.3, 130.4], [202.3, 138.4], [246.5, 140.2]];
+  it("places astronaut.png's landmarks where they were marked by eye (within 10% of the eye distance)", async () => {
+    // Marked on an 9× enlargement of the photo with a 5 px grid: the iris centres, the tip of
+    // the nose above the columella, the corners where the lips meet.
+    const marked = [[203.5, 101], [246.5, 103], [223.5, 128.5], [203, 140], [244, 141.5]];
     const [face] = await detectFaces(photo("astronaut.png"));
+    const tolerance = 0.1 * eyeDistance(marked); // 4.3 px
     face.landmarks.forEach(([x, y], i) => {
-      expect(Math.abs(x - expected[i][0]), `landmark ${i} x`).toBeLessThanOrEqual(3);
-      expect(Math.abs(y - expected[i][1]), `landmark ${i} y`).toBeLessThanOrEqual(3);
+      expect(Math.hypot(x - marked[i][0], y - marked[i][1]), `landmark ${i}`).toBeLessThan(tolerance);
     });
     expect(face.box.x).toBeGreaterThan(165);
     expect(face.box.x + face.box.width).toBeLessThan(285);
+  });
+
+  it("finds the mirrored landmarks in a mirrored photo (left and right swapped back)", async () => {
+    for (const name of ["astronaut.png", "model_face.jpg", "city_portrait.jpg", "woman_portrait.jpg", "laos.jpg"]) {
+      const faces = await detectFaces(photo(name));
+      const mirrored = await detectFaces(await rgb(sharp(photo(name)).flop()));
+      expect(mirrored, name).toHaveLength(faces.length);
+      const width = (await sharp(photo(name)).metadata()).width!;
+      for (const face of faces) {
+        // The same face in the mirror: the one whose box, mirrored back, overlaps it most.
+        const back = (f: Face) => [width - (f.box.x + f.box.width), f.box.y, width - f.box.x, f.box.y + f.box.height];
+        const twin = mirrored.reduce((best, f) => (boxIou(back(f), corners(face)) > boxIou(back(best), corners(face)) ? f : best));
+        expect(boxIou(back(twin), corners(face)), name).toBeGreaterThan(0.6); // boxes drift more than landmarks (0.76 measured)
+        // Mirroring swaps the eyes and the mouth corners; the nose stays.
+        const swapped = [1, 0, 2, 4, 3].map((k) => [width - twin.landmarks[k][0], twin.landmarks[k][1]]);
+        const tolerance = 0.1 * eyeDistance(face.landmarks);
+        face.landmarks.forEach(([x, y], k) => expect(Math.hypot(x - swapped[k][0], y - swapped[k][1]), `${name} landmark ${k}`).toBeLessThan(tolerance));
+      }
+    }
   });
 
   it("finds the same two faces in a 4000×3000 upscale of laos.jpg", async () => {
@@ -75,9 +95,12 @@ describe("detectFaces on real photos", () => {
     const one = await detectFaces(photo("laos.jpg"), { maxFaces: 1 });
     expect(one).toHaveLength(1);
     expect(one[0].box).toEqual(all[0].box);
-    const strict = await detectFaces(photo("laos.jpg"), { minScore: 1 });
-    expect(strict.length).toBeLessThanOrEqual(all.length);
-    for (const f of strict) expect(f.score).toBe(1);
+    // A threshold between the two faces' real scores keeps only the surer one.
+    const [surer, other] = [...all].sort((a, b) => b.score - a.score);
+    expect(surer.score).toBeGreaterThan(other.score);
+    const strict = await detectFaces(photo("laos.jpg"), { minScore: (surer.score + other.score) / 2 });
+    expect(strict).toHaveLength(1);
+    expect(strict[0].box).toEqual(surer.box);
   });
 
   it("rejects bad options and inputs with typed errors", async () => {

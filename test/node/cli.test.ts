@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { photo, ROOT } from "../fixtures/paths.js";
+import { readRgb } from "../fixtures/images.js";
+import { stylize } from "@anime2d/node";
 
 const run = promisify(execFile);
 const CLI = join(ROOT, "bin", "anime2d.js");
@@ -20,6 +22,17 @@ async function cli(args: string[]) {
   }
 }
 
+/** Mean distance of two RGB images' chroma (Cb, Cr per BT.601), in 0..255 units. */
+function chromaDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const chroma = (p: ArrayLike<number>, i: number) => [-0.1687 * p[i] - 0.3313 * p[i + 1] + 0.5 * p[i + 2], 0.5 * p[i] - 0.4187 * p[i + 1] - 0.0813 * p[i + 2]];
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 3) {
+    const [[ca, ra], [cb, rb]] = [chroma(a, i), chroma(b, i)];
+    sum += Math.hypot(ca - cb, ra - rb);
+  }
+  return sum / (a.length / 3);
+}
+
 describe("anime2d CLI (built package)", () => {
   it("stylizes files into the output folder, one line per file", async () => {
     const out = mkdtempSync(join(tmpdir(), "anime2d-cli-"));
@@ -29,6 +42,11 @@ describe("anime2d CLI (built package)", () => {
     const meta = await sharp(join(out, "china-cute.png")).metadata();
     expect([meta.width, meta.height]).toEqual([640, 427]);
     expect(existsSync(join(out, "rocket-cute.png"))).toBe(true);
+    // --strength 0.8: every pixel is 80 % of the full style over 20 % of the photo.
+    const [written, original, full] = await Promise.all([readRgb(join(out, "china-cute.png")), readRgb(photo("china.jpg")), stylize(photo("china.jpg"), { style: "cute" })]);
+    let worst = 0;
+    for (let i = 0; i < written.data.length; i++) worst = Math.max(worst, Math.abs(written.data[i] - (0.2 * original.data[i] + 0.8 * full.data[i])));
+    expect(worst).toBeLessThanOrEqual(1);
   });
 
   it("exits non-zero with one clear line per failed file and still does the good ones", async () => {
@@ -50,6 +68,16 @@ describe("anime2d CLI (built package)", () => {
     expect(r.code).toBe(0);
     const meta = await sharp(join(out, "rocket-cute.jpg")).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 1280, 854]);
+    // --color preserve: the photo's chroma under the style's luma, far closer to the photo's
+    // colours than the model's own (cute's default).
+    const [preserved, photoRgb, modelColours] = await Promise.all([
+      readRgb(join(out, "rocket-cute.jpg")).then((i) => sharp(i.data, { raw: { width: 1280, height: 854, channels: 3 } }).resize(640, 427, { kernel: "linear" }).raw().toBuffer()),
+      readRgb(photo("rocket.jpg")),
+      stylize(photo("rocket.jpg"), { style: "cute", color: "model" }),
+    ]);
+    const [kept, own] = [chromaDistance(preserved, photoRgb.data), chromaDistance(modelColours.data, photoRgb.data)];
+    console.info(`--color preserve: chroma distance to the photo ${kept.toFixed(2)}, model colours ${own.toFixed(2)}`);
+    expect(kept).toBeLessThan(own / 3);
     expect((await cli([photo("rocket.jpg"), "--out", out, "--color", "sepia"])).stderr).toMatch(/INVALID_OPTION/);
     const avatar = await cli([photo("astronaut.png"), "--style", "cute", "--face", "avatar", "--out", out]);
     expect(avatar.code).toBe(0);

@@ -93,6 +93,7 @@ export async function blendTiles(
   for (let row = 0; row < out.y.starts.length; row++) {
     const top = out.y.starts[row];
     for (let col = 0; col < out.x.starts.length; col++) {
+      await nextTask();
       throwIfAborted(options.signal);
       const left = out.x.starts[col];
       const tile = await run(cropReflect(image, left / scale, top / scale, plan.x.tile, plan.y.tile));
@@ -105,6 +106,15 @@ export async function blendTiles(
     band.fill(0, (out.y.tile - (next - top)) * width * 3);
   }
   return { data: result, width, height };
+}
+
+/**
+ * Waits for the event loop's next turn. Inference can hold the thread for a whole tile, and
+ * an abort sent as a message (a worker's "abort") or by a timer only sets the signal when
+ * its event runs; without this turn the promise chain between tiles never lets it run.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Adds a tile × its weights into the band (whose row 0 is the tile's top row). */
