@@ -3,6 +3,7 @@
 // style's default colour step; then file to file), all measured interleaved in one process so
 // that ratios survive a noisy shared machine. Achieved GFLOP/s is the published graph's conv
 // work divided by the optimised run's time, shown against an sgemm peak measured in this run.
+// The INT8 column is the raw INT8 (QDQ) graph, for the styles that offer `precision: "int8"`.
 // Prints one markdown table (docs/speed.md), then the optimised graph's op profile.
 //   npm run bench [-- --styles hayao,cute --sizes 256,512 --runs 5 --threads 2 --no-profile]
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { createStylizer, env, listStyles, optimizeModel } from "anime2d";
+import { createStylizer, env, int8Styles, listStyles, optimizeModel } from "anime2d";
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +54,9 @@ for (const style of styles) {
   const optimized = optimizeModel(source).bytes;
   const original = await ort.InferenceSession.create(source, sessionOptions);
   const fast = await ort.InferenceSession.create(optimized, sessionOptions);
+  // The INT8 graph (static QDQ on the optimised graph), for the styles that offer it.
+  const int8Params = int8Styles().includes(style.id) ? JSON.parse(readFileSync(join("models/int8", `${style.file}.json`), "utf8")) : undefined;
+  const int8 = int8Params && (await ort.InferenceSession.create(optimizeModel(source, { int8: int8Params }).bytes, sessionOptions));
   const flopsPerPixel = (await convFlops(source, style, 256)) / (256 * 256);
   for (const size of sizes) {
     const { data } = await sharp(values.photo).resize(size, size, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -65,6 +69,7 @@ for (const style of styles) {
     const steps = {
       original: () => original.run(feed),
       optimized: () => fast.run(feed),
+      ...(int8 && { int8: () => int8.run(feed) }),
       stylize: () => stylizer.stylize(image, modelColor),
       colour: () => stylizer.stylize(image, { style: style.id, face: "off" }),
       file: async () => writeFileSync(join(work, "out.png"), await (await stylizer.stylize(png, { style: style.id, face: "off" })).toBuffer("png")),
@@ -80,7 +85,7 @@ for (const style of styles) {
       m.original.toFixed(0),
       m.optimized.toFixed(0),
       `${(m.original / m.optimized).toFixed(2)}×`,
-      "not offered",
+      int8 ? `${m.int8.toFixed(0)} ms, ${(m.original / m.int8).toFixed(2)}× (${(m.optimized / m.int8).toFixed(2)}× fp32 optimised)` : "not offered",
       m.stylize.toFixed(0),
       `**${(m.original / m.stylize).toFixed(2)}×**`,
       (m.colour - m.stylize).toFixed(0),
@@ -93,6 +98,7 @@ for (const style of styles) {
   }
   await original.release();
   await fast.release();
+  await int8?.release();
   if (!values["no-profile"]) profiles.push([style.id, await opProfile(optimized, style, Math.min(512, Math.max(...sizes)))]);
 }
 await stylizer.dispose();

@@ -27,3 +27,5 @@ export * from "./tiling/index.js";
 export * from "./face/index.js";
 export * from "./optimize/index.js";
 export * from "./optimize/cache.js";
+export * from "./optimize/int8-qdq.js";
+export * from "./optimize/int8-registry.js";

@@ -5,7 +5,9 @@ import { resolveModelBytes, type ModelSource } from "./model-source.js";
 import type { Platform } from "./platform.js";
 import type { ProgressCallback } from "./progress.js";
 import type { ModelSpec } from "./registry.js";
+import type { Int8Params } from "./optimize/int8-qdq.js";
 import { runnableBytes } from "./optimize/cache.js";
+import { checkPrecision, int8ParamsFor, type Precision } from "./optimize/int8-registry.js";
 
 /** A model whose session is open and whose IO names were checked against its spec. */
 export interface LoadedModel {
@@ -50,6 +52,12 @@ export interface ModelPoolOptions {
    * cached; see docs/speed.md). Default true; `false` runs the files exactly as published.
    */
   optimize?: boolean;
+  /**
+   * `"int8"` runs style models as static INT8 (QDQ) on the optimised graph: about 1.4–1.6×
+   * faster again, ≥ 40 dB PSNR vs fp32. Offered only by the styles that keep that quality
+   * (`int8Styles()`); any other style throws `INVALID_OPTION`. Default `"fp32"`.
+   */
+  precision?: Precision;
 }
 
 /**
@@ -63,7 +71,9 @@ export class ModelPool {
   constructor(
     private readonly platform: Platform,
     private readonly options: ModelPoolOptions = {},
-  ) {}
+  ) {
+    checkPrecision(options.precision);
+  }
 
   /** Returns the loaded model, opening it on first use. */
   async get(spec: ModelSpec, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<LoadedModel> {
@@ -89,10 +99,12 @@ export class ModelPool {
   }
 
   private async open(spec: ModelSpec, source: ModelSource | undefined, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<LoadedModel> {
+    // Refused before any download: the style has no INT8 calibration.
+    const int8 = this.options.precision === "int8" && spec.kind === "style" ? int8ParamsFor(spec, this.options.optimize) : undefined;
     const bytes = await resolveModelBytes(spec, this.platform.io, env, { source, modelDir: this.options.modelDir, signal, onProgress });
     throwIfAborted(signal);
     onProgress?.({ stage: "load-model", model: spec.id });
-    const session = await this.openRunnable(spec, bytes);
+    const session = await this.openRunnable(spec, bytes, int8);
     checkNames(spec, session);
     return {
       spec,
@@ -109,9 +121,9 @@ export class ModelPool {
   }
 
   /** A style model's session on its optimised graph, falling back to the source file if ONNX Runtime refuses it. */
-  private async openRunnable(spec: ModelSpec, bytes: Uint8Array): Promise<InferenceSession> {
+  private async openRunnable(spec: ModelSpec, bytes: Uint8Array, int8?: Int8Params): Promise<InferenceSession> {
     if (this.options.optimize === false || spec.kind !== "style") return this.createSession(spec, bytes);
-    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, env.useCache ? this.platform.io.cache?.() : undefined);
+    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, env.useCache ? this.platform.io.cache?.() : undefined, int8);
     if (optimized === bytes) return this.createSession(spec, bytes);
     return this.createSession(spec, optimized).catch(() => this.createSession(spec, bytes));
   }
@@ -186,11 +198,11 @@ const sharedPools = new WeakMap<Platform, Map<string, ModelPool>>();
  * `detectFaces()` and `upscale()` reuse each other's open sessions instead of each loading
  * the same model again.
  */
-export function sharedPool(platform: Platform, options: Pick<ModelPoolOptions, "modelDir" | "threads" | "optimize"> = {}): ModelPool {
+export function sharedPool(platform: Platform, options: Pick<ModelPoolOptions, "modelDir" | "threads" | "optimize" | "precision"> = {}): ModelPool {
   let pools = sharedPools.get(platform);
   if (!pools) sharedPools.set(platform, (pools = new Map()));
-  const key = `${options.modelDir ?? ""}|${options.threads ?? ""}|${options.optimize ?? ""}`;
+  const key = `${options.modelDir ?? ""}|${options.threads ?? ""}|${options.optimize ?? ""}|${options.precision ?? ""}`;
   let pool = pools.get(key);
-  if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir: options.modelDir, threads: options.threads, optimize: options.optimize })));
+  if (!pool) pools.set(key, (pool = new ModelPool(platform, { modelDir: options.modelDir, threads: options.threads, optimize: options.optimize, precision: options.precision })));
   return pool;
 }

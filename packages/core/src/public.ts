@@ -31,4 +31,9 @@ export type { Face, FaceBox, FaceLandmarks, DetectFacesOptions } from "./face/de
 export type { FaceMode, FaceBackground, FaceOptions } from "./face/options.js";
 export type { OneShotDetectOptions } from "./face/api.js";
 export { optimizeModel, OPTIMIZER_VERSION } from "./optimize/index.js";
+export type { OptimizeOptions } from "./optimize/index.js";
+export type { Int8Params } from "./optimize/int8-qdq.js";
+export { activationRange } from "./optimize/int8-qdq.js";
+export { int8Styles } from "./optimize/int8-registry.js";
+export type { Precision } from "./optimize/int8-registry.js";
 export type { OptimizeReport } from "./optimize/index.js";

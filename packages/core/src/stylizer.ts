@@ -8,7 +8,7 @@ import type { Platform } from "./platform.js";
 export interface StylizerOptions extends ModelPoolOptions, StylizeOptions {}
 
 /** Options of the one-shot `stylize()`: a call's options plus model location and threads. */
-export type OneShotOptions = StylizeOptions & Pick<ModelPoolOptions, "modelDir" | "threads" | "optimize">;
+export type OneShotOptions = StylizeOptions & Pick<ModelPoolOptions, "modelDir" | "threads" | "optimize" | "precision">;
 
 /** A stylizer holding open model sessions; call `dispose()` to free them. */
 export interface Stylizer {
@@ -20,8 +20,8 @@ export interface Stylizer {
 
 /** Creates a stylizer bound to a platform. */
 export function createStylizerFor(platform: Platform, options: StylizerOptions = {}): Stylizer {
-  const { modelDir, models, threads, sessionOptions, optimize, ...defaults } = options;
-  const pool = new ModelPool(platform, { modelDir, models, threads, sessionOptions, optimize });
+  const { modelDir, models, threads, sessionOptions, optimize, precision, ...defaults } = options;
+  const pool = new ModelPool(platform, { modelDir, models, threads, sessionOptions, optimize, precision });
   return {
     stylize: (input, callOptions) => stylizePipeline({ platform, pool }, input, { ...defaults, ...callOptions }),
     dispose: () => pool.dispose(),
@@ -34,7 +34,7 @@ export function createStylizerFor(platform: Platform, options: StylizerOptions =
  */
 export function sharedStylize(platform: Platform): (input: ImageInput, options?: OneShotOptions) => Promise<AnimeImage> {
   return (input, options = {}) => {
-    const { modelDir, threads, optimize, ...callOptions } = options;
-    return stylizePipeline({ platform, pool: sharedPool(platform, { modelDir, threads, optimize }) }, input, callOptions);
+    const { modelDir, threads, optimize, precision, ...callOptions } = options;
+    return stylizePipeline({ platform, pool: sharedPool(platform, { modelDir, threads, optimize, precision }) }, input, callOptions);
   };
 }

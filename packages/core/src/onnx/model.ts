@@ -196,6 +196,8 @@ function encodeTensor(t: Tensor): Uint8Array {
         ? new Uint8Array(BigInt64Array.from(Array.from(data as ArrayLike<number>, (v) => BigInt(v))).buffer)
         : t.dataType === INT8
           ? new Uint8Array(Int8Array.from(data as ArrayLike<number>).buffer)
+          : t.dataType === INT32
+            ? new Uint8Array(Int32Array.from(data as ArrayLike<number>).buffer)
           : Uint8Array.from(data as ArrayLike<number>);
   return concat([packedInt64s(1, t.dims), varintField(2, t.dataType), stringField(8, t.name), lengthDelimited(9, raw)]);
 }

@@ -6,6 +6,8 @@ import { toNchw } from "./nchw-layout.js";
 import { dropZeroPads } from "./zero-pads.js";
 import { splitNarrowConvs } from "./narrow-conv.js";
 import { subpixelUpsamples } from "./subpixel-upsample.js";
+import { calibrationTensors, checkInt8Params, insertQdq, type Int8Params } from "./int8-qdq.js";
+import { stringField } from "../onnx/protobuf.js";
 
 /**
  * The graph optimiser: exact rewrites that keep a generator's output (to float rounding) and
@@ -19,7 +21,18 @@ export const OPTIMIZER_VERSION = 1;
 /** How many places each rewrite changed. */
 export type OptimizeReport = Record<string, number>;
 
-export function optimizeModel(model: Uint8Array): { bytes: Uint8Array; report: OptimizeReport } {
+/** What to build besides the exact rewrites. */
+export interface OptimizeOptions {
+  /** Static INT8 (QDQ) with these calibrated ranges (see int8-qdq.ts). */
+  int8?: Int8Params;
+  /**
+   * For calibration only: expose every activation the INT8 pass quantizes as a graph output,
+   * so one run measures their ranges.
+   */
+  exposeCalibrationTensors?: boolean;
+}
+
+export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}): { bytes: Uint8Array; report: OptimizeReport; calibrationTensors?: string[] } {
   const decoded = decodeModel(model);
   const graph = decoded.graph;
   const report: OptimizeReport = {};
@@ -30,5 +43,18 @@ export function optimizeModel(model: Uint8Array): { bytes: Uint8Array; report: O
   report.narrowConv = splitNarrowConvs(graph);
   report.subpixelUpsample = subpixelUpsamples(graph);
   prune(graph);
+  if (options.int8) {
+    checkInt8Params(options.int8, OPTIMIZER_VERSION, "this model");
+    report.int8Convs = insertQdq(graph, options.int8);
+    prune(graph);
+    // DequantizeLinear's per-channel axis needs opset 13.
+    return { bytes: encodeModel(decoded, { "": 13, "ai.onnx": 13 }), report };
+  }
+  if (options.exposeCalibrationTensors) {
+    const names = calibrationTensors(graph).filter((n) => !graph.outputs.some((o) => o.name === n));
+    // A ValueInfo with only a name: ONNX Runtime infers the type.
+    for (const name of names) graph.outputs.push({ name, bytes: stringField(1, name) });
+    return { bytes: encodeModel(decoded), report, calibrationTensors: names };
+  }
   return { bytes: encodeModel(decoded), report };
 }
