@@ -5,6 +5,7 @@ import { resolveModelBytes, type ModelSource } from "./model-source.js";
 import type { Platform } from "./platform.js";
 import type { ProgressCallback } from "./progress.js";
 import type { ModelSpec } from "./registry.js";
+import { checkThreads } from "./validate.js";
 
 /** A model whose session is open and whose IO names were checked against its spec. */
 export interface LoadedModel {
@@ -57,7 +58,9 @@ export class ModelPool {
   constructor(
     private readonly platform: Platform,
     private readonly options: ModelPoolOptions = {},
-  ) {}
+  ) {
+    checkThreads(options.threads, platform.cores);
+  }
 
   /** Returns the loaded model, opening it on first use. */
   async get(spec: ModelSpec, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<LoadedModel> {

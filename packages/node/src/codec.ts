@@ -1,23 +1,34 @@
 import sharp from "sharp";
-import { Anime2dError, checkPixels, type ImageCodec, type RawImage } from "@anime2d/core";
+import { Anime2dError, checkPixels, checkPlausibleSize, type ImageCodec, type InputFormat, type RawImage } from "@anime2d/core";
+
+/** What sharp's `metadata().format` says for each accepted format. */
+const SHARP_FORMATS: Record<InputFormat, string[]> = {
+  jpeg: ["jpeg"], png: ["png"], webp: ["webp"], avif: ["heif", "avif"], tiff: ["tiff"], gif: ["gif"],
+};
+
+/**
+ * libvips warnings that mean the data ended before the image did. JPEG, GIF and TIFF decoders
+ * only warn on these and fill the missing rows with grey; anime2d refuses such files.
+ */
+const TRUNCATION = /premature end|unexpected end|truncat|end of (file|data|stream)|read error|short read|not enough data|out of data|bad seek/i;
 
 /**
  * sharp as the codec: JPEG, PNG, WebP, AVIF, TIFF, GIF (first frame). EXIF orientation is
  * applied, CMYK/16-bit/greyscale become 8-bit sRGB, and alpha is kept.
  */
 export const sharpCodec: ImageCodec = {
-  async decode(bytes, { maxPixels }) {
+  async decode(bytes, { maxPixels, format }) {
     // Read the header first so a decompression bomb fails before any pixel buffer exists.
     // No pixel limit here: metadata() only reads the header, and sharp's own limit would turn
     // a bomb into an untyped "exceeds pixel limit" error instead of INPUT_TOO_LARGE.
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Anime2dError("DECODE_FAILED", "The image header has no size.");
+    if (format && !SHARP_FORMATS[format].includes(meta.format ?? "")) {
+      throw new Anime2dError("DECODE_FAILED", `The data starts like ${format.toUpperCase()} but decodes as ${meta.format}.`);
+    }
     checkPixels(meta.width, meta.height, maxPixels);
-    const { data, info } = await sharp(bytes, { failOn: "truncated", limitInputPixels: Number.isFinite(maxPixels) ? Math.floor(maxPixels) : false, pages: 1 })
-      .autoOrient()
-      .toColourspace("srgb")
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
+    if (format) checkPlausibleSize(format, meta.width, meta.height, bytes.length);
+    const { data, info } = await decodePixels(bytes, maxPixels);
     if (info.channels === 3 || info.channels === 4) {
       return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels };
     }
@@ -34,3 +45,26 @@ export const sharpCodec: ImageCodec = {
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   },
 };
+
+/**
+ * Decodes with `failOn: "warning"`, which stops libvips at the first warning: a truncated
+ * file fails in milliseconds instead of being filled out to its declared size. Warnings that
+ * are not about missing data (stray bytes between JPEG markers, a mislabelled ICC profile) are
+ * common in real photos, so those files are decoded again, tolerating warnings.
+ */
+async function decodePixels(bytes: Uint8Array, maxPixels: number) {
+  const limitInputPixels = Number.isFinite(maxPixels) ? Math.floor(maxPixels) : false;
+  const run = (failOn: "warning" | "error") =>
+    sharp(bytes, { failOn, limitInputPixels, pages: 1 }).autoOrient().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+  try {
+    return await run("warning");
+  } catch (error) {
+    const message = (error as Error).message ?? "";
+    if (TRUNCATION.test(message)) {
+      throw new Anime2dError("DECODE_FAILED", `The image data ends before the image does (truncated file): ${firstLine(message)}`, { cause: error });
+    }
+    return run("error");
+  }
+}
+
+const firstLine = (text: string) => text.split("\n")[0];

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
-import { env, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
+import { env, MAX_MODEL_BYTES, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
+import { readRegularFile } from "./read-file.js";
 
 /** Node's model IO: files, `fetch`, a cache folder and node:crypto hashing. */
 export const nodeModelIO: ModelIO = {
-  async readFile(path) {
-    const buffer = await readFile(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
-  },
+  readFile: (path, limits) => readRegularFile(path, limits?.maxBytes ?? MAX_MODEL_BYTES),
   joinPath: join,
   fetchBytes,
   cache: () => folderCache(env.cacheDir ?? defaultCacheDir()),
@@ -28,8 +27,7 @@ function folderCache(dir: string): ModelCache {
     location: dir,
     async get(file) {
       try {
-        const buffer = await readFile(join(dir, file));
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+        return await readRegularFile(join(dir, file), MAX_MODEL_BYTES);
       } catch {
         return undefined;
       }
@@ -37,10 +35,17 @@ function folderCache(dir: string): ModelCache {
     async put(file, bytes) {
       const path = join(dir, file);
       await mkdir(dirname(path), { recursive: true });
-      // Write then rename, so a crash never leaves a half file under the final name.
-      const partial = `${path}.${process.pid}.partial`;
-      await writeFile(partial, bytes);
-      await rename(partial, path);
+      // Write under a name no other writer (process or concurrent call) uses, check the written
+      // size, then rename: the final name only ever holds a whole, verified file.
+      const partial = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.partial`;
+      try {
+        await writeFile(partial, bytes);
+        const written = (await stat(partial)).size;
+        if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes to ${partial}`);
+        await rename(partial, path);
+      } finally {
+        await rm(partial, { force: true });
+      }
     },
   };
 }

@@ -61,7 +61,30 @@ export async function run(argv: string[]): Promise<number> {
   }
   const strength = values.strength === undefined ? undefined : Number(values.strength);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  const stylizer = createStylizer({
+  let stylizer: ReturnType<typeof createStylizer>;
+  try {
+    });
+  } catch (error) {
+    console.error(`anime2d: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) return print(HELP);
+  if (values["list-styles"]) return print(stylesTable());
+  if (positionals.length === 0) {
+    console.error(`anime2d: no input files.\n\n${HELP}`);
+    return 2;
+  }
+  const format = values.format as "png" | "jpeg" | "webp";
+  if (!["png", "jpeg", "webp"].includes(format)) {
+    console.error(`anime2d: --format must be png, jpeg or webp.`);
+    return 2;
+  }
+  const strength = values.strength === undefined ? undefined : Number(values.strength);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  let stylizer: ReturnType<typeof createStylizer>;
+  try {
+    stylizer = createStylizer({
     style: values.style,
     strength,
     threads,
@@ -70,8 +93,18 @@ export async function run(argv: string[]): Promise<number> {
     face: values.face as FaceMode | undefined,
     upscale: values.upscale || values.upscaler ? 2 : undefined,
     upscaler: values.upscaler,
-  });
-  await mkdir(values.out!, { recursive: true });
+    });
+  } catch (error) {
+    console.error(`anime2d: ${isAnime2dError(error) ? `${error.code}: ` : ""}${(error as Error).message}`);
+    return 2;
+  }
+  try {
+    await mkdir(values.out!, { recursive: true });
+  } catch (error) {
+    console.error(`anime2d: cannot use --out ${values.out} as the output folder: ${(error as Error).message}`);
+    await stylizer.dispose();
+    return 2;
+  }
 
   let failed = 0;
   for (const [i, file] of positionals.entries()) {
