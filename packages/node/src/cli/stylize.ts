@@ -63,36 +63,15 @@ export async function run(argv: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   let stylizer: ReturnType<typeof createStylizer>;
   try {
-    });
-  } catch (error) {
-    console.error(`anime2d: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = args;
-  if (values.help) return print(HELP);
-  if (values["list-styles"]) return print(stylesTable());
-  if (positionals.length === 0) {
-    console.error(`anime2d: no input files.\n\n${HELP}`);
-    return 2;
-  }
-  const format = values.format as "png" | "jpeg" | "webp";
-  if (!["png", "jpeg", "webp"].includes(format)) {
-    console.error(`anime2d: --format must be png, jpeg or webp.`);
-    return 2;
-  }
-  const strength = values.strength === undefined ? undefined : Number(values.strength);
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  let stylizer: ReturnType<typeof createStylizer>;
-  try {
     stylizer = createStylizer({
-    style: values.style,
-    strength,
-    threads,
-    modelDir: values["model-dir"],
-    color: values.color as ColorMode | undefined,
-    face: values.face as FaceMode | undefined,
-    upscale: values.upscale || values.upscaler ? 2 : undefined,
-    upscaler: values.upscaler,
+      style: values.style,
+      strength,
+      threads,
+      modelDir: values["model-dir"],
+      color: values.color as ColorMode | undefined,
+      face: values.face as FaceMode | undefined,
+      upscale: values.upscale || values.upscaler ? 2 : undefined,
+      upscaler: values.upscaler,
     });
   } catch (error) {
     console.error(`anime2d: ${isAnime2dError(error) ? `${error.code}: ` : ""}${(error as Error).message}`);
