@@ -1,4 +1,5 @@
-// Seeded mutations of encoded images for the hardening fuzzer (scripts/fuzz.mjs and
+// Seeded mutations of encoded images (bit flips, chunk duplication and deletion, truncation,
+// header byte edits, declared-size edits) for the hardening fuzzer (scripts/fuzz.mjs and
 // test/hardening/fuzz.test.ts). Plain JS so both the script and the tests import it.
 
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
@@ -51,7 +52,43 @@ export const MUTATIONS = {
     }
     return out;
   },
+  /**
+   * Rewrites the declared image size where the format keeps it (JPEG SOF, PNG IHDR, GIF screen,
+   * WebP VP8/VP8L/VP8X) to up to 16383 per side, leaving the data as it is: the "small file,
+   * huge header" attack, which must be refused by what the data can hold.
+   */
+  sizeEdit(bytes, rand) {
+    const out = bytes.slice();
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    const side = () => 1 + int(rand, rand() < 0.5 ? 16383 : 256);
+    const at = sizeFieldOf(out);
+    if (at?.kind === "jpeg") { view.setUint16(at.offset, side()); view.setUint16(at.offset + 2, side()); }
+    else if (at?.kind === "png") { view.setUint32(16, side()); view.setUint32(20, side()); }
+    else if (at?.kind === "gif") { view.setUint16(6, side(), true); view.setUint16(8, side(), true); }
+    else if (at?.kind === "vp8x") { const w = side() - 1, h = side() - 1; out.set([w & 255, (w >> 8) & 255, w >> 16, h & 255, (h >> 8) & 255, h >> 16], 24); }
+    else if (at?.kind === "vp8") { view.setUint16(26, side() & 0x3fff, true); view.setUint16(28, side() & 0x3fff, true); }
+    else return MUTATIONS.headerEdit(bytes, rand);
+    return out;
+  },
 };
+
+/** Where a file declares its size (for {@link MUTATIONS.sizeEdit}). */
+function sizeFieldOf(bytes) {
+  const ascii = (at, n) => String.fromCharCode(...bytes.subarray(at, at + n));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    for (let at = 2; at + 9 < bytes.length; at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3])) {
+      const marker = bytes[at + 1];
+      if (bytes[at] !== 0xff) return undefined;
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { kind: "jpeg", offset: at + 5 };
+    }
+    return undefined;
+  }
+  if (bytes.length >= 24 && ascii(12, 4) === "IHDR") return { kind: "png" };
+  if (ascii(0, 3) === "GIF") return { kind: "gif" };
+  if (ascii(0, 4) === "RIFF" && ascii(12, 4) === "VP8X") return { kind: "vp8x" };
+  if (ascii(0, 4) === "RIFF" && ascii(12, 4) === "VP8 " && bytes.length >= 30) return { kind: "vp8" };
+  return undefined;
+}
 
 const NAMES = Object.keys(MUTATIONS);
 
