@@ -32,6 +32,13 @@ describe("accepted formats, by magic bytes", () => {
     }
   });
 
+  it("a JPEG with stray bytes before its end marker (a harmless libjpeg warning) still decodes", async () => {
+    const jpeg = photoBytes("china.jpg");
+    const stray = Buffer.concat([jpeg.subarray(0, jpeg.length - 2), Buffer.from([0x12, 0x34, 0x56, 0xff, 0xd9])]);
+    const image = await decode(stray);
+    expect([image.width, image.height]).toEqual([640, 427]);
+  });
+
   it.each(Object.keys(NOT_ACCEPTED))("%s is UNSUPPORTED before any decoder runs", async (name) => {
     const { code, ms } = await timed(decode(NOT_ACCEPTED[name]));
     expect(code).toBe("UNSUPPORTED");
@@ -54,6 +61,11 @@ describe("data that ends before the image does is DECODE_FAILED, quickly", () =>
     ["JPEG cut at 22 KB with an end marker appended", async () => cut(await photoIn("jpeg", 2000), 0.1, JPEG_EOI)],
     ["progressive JPEG cut with an end marker", async () => cut(Buffer.from(await (await import("sharp")).default(await photoIn("png", 1200)).jpeg({ progressive: true }).toBuffer()), 0.3, JPEG_EOI)],
     ["JPEG cut in half", async () => cut(photoBytes("china.jpg"), 0.5)],
+    ["JPEG with flipped bits in its entropy data (bad Huffman code)", async () => {
+      const jpeg = Buffer.from(photoBytes("china.jpg"));
+      for (let i = 0; i < 40; i++) jpeg[2000 + i * 97] ^= 0x5a;
+      return jpeg;
+    }],
     ["GIF cut with its trailer appended", async () => cut(await photoIn("gif", 400), 0.3, GIF_TRAILER)],
     ["GIF cut", async () => cut(await photoIn("gif", 400), 0.5)],
     ["TIFF declaring 10000×9999 with 20 KB of strip data", async () => truncatedTiff(10000, 9999, 20_000)],

@@ -7,10 +7,11 @@ const SHARP_FORMATS: Record<InputFormat, string[]> = {
 };
 
 /**
- * libvips warnings that mean the data ended before the image did. JPEG, GIF and TIFF decoders
- * only warn on these and fill the missing rows with grey; anime2d refuses such files.
+ * libvips warnings seen in real, intact photos (stray bytes between JPEG markers, old JFIF
+ * versions, odd scan parameters, mislabelled ICC profiles). Every other warning means corrupt
+ * or missing data, which JPEG, GIF and TIFF decoders would otherwise paper over with grey.
  */
-const TRUNCATION = /premature end|unexpected end|truncat|end of (file|data|stream)|read error|short read|not enough data|out of data|bad seek/i;
+const HARMLESS = /extraneous bytes before marker|unknown JFIF revision|Invalid SOS parameters|iCCP|sRGB profile|ICC profile|known incorrect/i;
 
 /**
  * sharp as the codec: JPEG, PNG, WebP, AVIF, TIFF, GIF (first frame). EXIF orientation is
@@ -47,10 +48,9 @@ export const sharpCodec: ImageCodec = {
 };
 
 /**
- * Decodes with `failOn: "warning"`, which stops libvips at the first warning: a truncated
- * file fails in milliseconds instead of being filled out to its declared size. Warnings that
- * are not about missing data (stray bytes between JPEG markers, a mislabelled ICC profile) are
- * common in real photos, so those files are decoded again, tolerating warnings.
+ * Decodes with `failOn: "warning"`, which stops libvips at the first warning: a truncated or
+ * corrupt file fails in milliseconds instead of being filled out to its declared size. Files
+ * whose only warnings are known to be harmless are decoded again, tolerating warnings.
  */
 async function decodePixels(bytes: Uint8Array, maxPixels: number) {
   const limitInputPixels = Number.isFinite(maxPixels) ? Math.floor(maxPixels) : false;
@@ -60,10 +60,8 @@ async function decodePixels(bytes: Uint8Array, maxPixels: number) {
     return await run("warning");
   } catch (error) {
     const message = (error as Error).message ?? "";
-    if (TRUNCATION.test(message)) {
-      throw new Anime2dError("DECODE_FAILED", `The image data ends before the image does (truncated file): ${firstLine(message)}`, { cause: error });
-    }
-    return run("error");
+    if (HARMLESS.test(message)) return run("error");
+    throw new Anime2dError("DECODE_FAILED", `The image data is truncated or corrupt: ${firstLine(message)}`, { cause: error });
   }
 }
 
