@@ -56,7 +56,8 @@ async function cachedDownload(spec: ModelSpec, url: string | undefined, io: Mode
   }
   url ??= downloadUrl(spec, env);
   const bytes = await verify(spec, await download(url, spec, io, options), io, url);
-  if (cache) await cache.put(spec.file, bytes);
+  // A cache that cannot be written (read-only, full) costs the next call a download, not this one.
+  if (cache) await cache.put(spec.file, bytes).catch(() => undefined);
   return bytes;
 }
 
