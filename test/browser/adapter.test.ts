@@ -107,7 +107,7 @@ describe("inputs and outputs", () => {
     expect(codes).toEqual({
       number: "Anime2dError:INVALID_INPUT",
       object: "Anime2dError:INVALID_INPUT",
-      garbage: "Anime2dError:DECODE_FAILED",
+      garbage: "Anime2dError:UNSUPPORTED",
       missingUrl: "Anime2dError:INVALID_INPUT",
       tooLarge: "Anime2dError:INPUT_TOO_LARGE",
       badStyle: "Anime2dError:UNKNOWN_STYLE",

@@ -108,7 +108,7 @@ describe("detectFaces on real photos", () => {
     expect(await code(detectFaces(photo("laos.jpg"), { minScore: 2 }))).toBe("INVALID_OPTION");
     expect(await code(detectFaces(photo("laos.jpg"), { maxFaces: 0 }))).toBe("INVALID_OPTION");
     expect(await code(detectFaces(photo("laos.jpg"), { workingSize: 10 }))).toBe("INVALID_OPTION");
-    expect(await code(detectFaces(new Uint8Array([1, 2, 3, 4])))).toBe("DECODE_FAILED");
+    expect(await code(detectFaces(new Uint8Array([1, 2, 3, 4])))).toBe("UNSUPPORTED");
     expect(await code(detectFaces(photo("missing.jpg")))).toBe("INVALID_INPUT");
     const aborted = AbortSignal.abort();
     expect(await code(detectFaces(photo("laos.jpg"), { signal: aborted }))).toBe("ABORTED");

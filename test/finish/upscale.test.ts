@@ -97,7 +97,7 @@ describe("2× upscale", () => {
   it("upscale() rejects bad input and aborts with typed errors", async () => {
     const badImage = { data: new Uint8ClampedArray(5), width: 2, height: 2, channels: 3 } as RawImage;
     await expect(upscale(badImage, options)).rejects.toMatchObject({ code: "INVALID_INPUT" });
-    await expect(upscale(new Uint8Array([1, 2, 3]), options)).rejects.toMatchObject({ code: "DECODE_FAILED" });
+    await expect(upscale(new Uint8Array([1, 2, 3]), options)).rejects.toMatchObject({ code: "UNSUPPORTED" });
     await expect(upscale(await readRgb("rocket.jpg"), { ...options, upscaler: "nope" })).rejects.toMatchObject({ code: "INVALID_OPTION" });
     const controller = new AbortController();
     controller.abort();

@@ -57,7 +57,7 @@ describe("anime2d CLI (built package)", () => {
     expect(r.code).toBe(1);
     const errors = r.stderr.trim().split("\n");
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/broken\.jpg: DECODE_FAILED: /);
+    expect(errors[0]).toMatch(/broken\.jpg: UNSUPPORTED: /);
     expect(errors[1]).toMatch(/missing\.png: INVALID_INPUT: /);
     expect(existsSync(join(out, "china-cute.png"))).toBe(true);
   });

@@ -21,6 +21,8 @@ export interface Anime2dEnv {
   cacheDir: string | undefined;
   /** Largest input accepted, in pixels, checked from the header before decoding. */
   maxInputPixels: number;
+  /** Largest encoded input accepted, in bytes (files are read no further than this). */
+  maxInputBytes: number;
 }
 
 /** The shared settings object. */
@@ -32,4 +34,5 @@ export const env: Anime2dEnv = {
   useCache: true,
   cacheDir: undefined,
   maxInputPixels: 100_000_000,
+  maxInputBytes: 256 * 1024 * 1024,
 };

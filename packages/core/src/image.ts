@@ -60,25 +60,64 @@ export function assertValidRawImage(image: RawImage): void {
   }
 }
 
+/**
+ * Throws `INVALID_INPUT` unless every element an ndarray view addresses lies inside its data:
+ * shape `[height, width, 3|4]` of positive integers, integer strides and offset, 8-bit data.
+ * Checked before any read, so a short buffer or a stray offset never becomes a black image.
+ */
+export function assertValidNdarray(array: NdarrayLike): void {
+  const { shape, stride, offset, data } = array;
+  if (shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n >= 1) || (shape[2] !== 3 && shape[2] !== 4)) {
+    throw new Anime2dError("INVALID_INPUT", `An ndarray input must have shape [height, width, 3|4] of positive integers, got [${shape}].`);
+  }
+  if (stride.length !== 3 || !stride.every(Number.isInteger) || !Number.isInteger(offset)) {
+    throw new Anime2dError("INVALID_INPUT", `An ndarray input needs 3 integer strides and an integer offset, got stride [${stride}], offset ${offset}.`);
+  }
+  const dtype = (data as object).constructor?.name;
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray || Array.isArray(data))) {
+    throw new Anime2dError(
+      "INVALID_INPUT",
+      `An ndarray input must hold 8-bit values (Uint8Array, Uint8ClampedArray or an Array of 0..255), got ${dtype}; ` +
+        `float data is ambiguous (0..1 or 0..255): scale it to 0..255 and convert to Uint8ClampedArray.`,
+    );
+  }
+  // The lowest and highest index the view reaches: each axis adds (n - 1) × stride to one end.
+  let low = offset, high = offset;
+  for (let d = 0; d < 3; d++) {
+    const reach = (shape[d] - 1) * stride[d];
+    if (reach < 0) low += reach;
+    else high += reach;
+  }
+  if (low < 0 || high >= data.length) {
+    throw new Anime2dError(
+      "INVALID_INPUT",
+      `The ndarray view (shape [${shape}], stride [${stride}], offset ${offset}) reaches indices ${low}..${high}, outside its data of length ${data.length}.`,
+    );
+  }
+}
+
 /** Copies a `[height, width, 3|4]` ndarray (any strides) into a packed {@link RawImage}. */
 export function ndarrayToRawImage(array: NdarrayLike): RawImage {
-  const [height, width, channels] = array.shape;
-  if (array.shape.length !== 3 || (channels !== 3 && channels !== 4)) {
-    throw new Anime2dError("INVALID_INPUT", `An ndarray input must have shape [height, width, 3|4], got [${array.shape}].`);
-  }
+  assertValidNdarray(array);
+  const [height, width, channels] = array.shape as [number, number, 3 | 4];
   const [sy, sx, sc] = array.stride;
   const src = array.data;
+  const checkValues = Array.isArray(src);
   const out = new Uint8ClampedArray(height * width * channels);
   let o = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const base = array.offset + y * sy + x * sx;
-      for (let c = 0; c < channels; c++) out[o++] = src[base + c * sc];
+      for (let c = 0; c < channels; c++) {
+        const v = src[base + c * sc];
+        if (checkValues && !(v >= 0 && v <= 255)) {
+          throw new Anime2dError("INVALID_INPUT", `An ndarray input holds ${v} at [${y}, ${x}, ${c}]; values must be numbers from 0 to 255.`);
+        }
+        out[o++] = v;
+      }
     }
   }
-  const image: RawImage = { data: out, width, height, channels };
-  assertValidRawImage(image);
-  return image;
+  return { data: out, width, height, channels };
 }
 
 /** The colour part of an image and, when present, its alpha plane. */

@@ -18,6 +18,8 @@ export * from "./download.js";
 export * from "./model-pool.js";
 export * from "./generate.js";
 export * from "./input.js";
+export * from "./format.js";
+export * from "./validate.js";
 export * from "./output.js";
 export * from "./strength.js";
 export * from "./pipeline.js";

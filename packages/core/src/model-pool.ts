@@ -8,6 +8,7 @@ import type { ModelSpec } from "./registry.js";
 import type { Int8Params } from "./optimize/int8-qdq.js";
 import { runnableBytes } from "./optimize/cache.js";
 import { checkPrecision, int8ParamsFor, type Precision } from "./optimize/int8-registry.js";
+import { checkThreads } from "./validate.js";
 
 /** A model whose session is open and whose IO names were checked against its spec. */
 export interface LoadedModel {
@@ -73,6 +74,7 @@ export class ModelPool {
     private readonly options: ModelPoolOptions = {},
   ) {
     checkPrecision(options.precision);
+    checkThreads(options.threads, platform.cores);
   }
 
   /** Returns the loaded model, opening it on first use. */

@@ -29,14 +29,14 @@ export async function resolveModelBytes(spec: ModelSpec, io: ModelIO, env: Anime
   const source = options.source ?? env.models[spec.id];
   if (source !== undefined) {
     const where = typeof source === "string" ? source : "the bytes given";
-    return verifyModelBytes(spec, await readSource(source, io, options), io, where);
+    return verifyModelBytes(spec, await readSource(source, spec, io, options), io, where);
   }
   const dir = options.modelDir ?? env.modelDir;
   if (dir) {
     const path = io.joinPath(dir, spec.file);
     // A base URL (browsers) is a remote folder: downloaded once, then served from the cache.
     if (isHttpUrl(path)) return cachedDownload(spec, path, io, env, options);
-    return verifyModelBytes(spec, await readSource(path, io, options), io, path);
+    return verifyModelBytes(spec, await readSource(path, spec, io, options), io, path);
   }
   return cachedDownload(spec, undefined, io, env, options);
 }
@@ -55,7 +55,8 @@ async function cachedDownload(spec: ModelSpec, url: string | undefined, io: Mode
     }
   }
   const bytes = await downloadVerified(spec, url ? [url] : downloadSources(spec, env), io, options);
-  if (cache) await cache.put(spec.file, bytes);
+  // A cache that cannot be written (read-only, full) costs the next call a download, not this one.
+  if (cache) await cache.put(spec.file, bytes).catch(() => undefined);
   return bytes;
 }
 
@@ -110,7 +111,13 @@ export function modelSources(spec: ModelSpec): string[] {
   return spec.sources?.length ? [...spec.sources] : spec.url ? [spec.url] : [];
 }
 
-async function readSource(source: ModelSource, io: ModelIO, options: ResolveOptions): Promise<Uint8Array> {
+/**
+ * Largest model file read when the registry gives no size: ONNX files are protobuf, which
+ * cannot exceed 2 GiB.
+ */
+export const MAX_MODEL_BYTES = 2 ** 31;
+
+async function readSource(source: ModelSource, spec: ModelSpec, io: ModelIO, options: ResolveOptions): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (isUrl(source)) return io.fetchBytes(source, { signal: options.signal });
@@ -118,9 +125,13 @@ async function readSource(source: ModelSource, io: ModelIO, options: ResolveOpti
     throw new Anime2dError("MODEL_NOT_FOUND", `"${source}" is not a URL and this platform has no file system.`);
   }
   try {
-    return await io.readFile(source);
+    // One byte over the registry's size is enough to tell a wrong file, without reading all of it.
+    return await io.readFile(source, { maxBytes: spec.bytes ?? MAX_MODEL_BYTES });
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const code = (error as { code?: string; reason?: string }).code;
+    if ((error as { reason?: string }).reason === "too-large") {
+      throw new Anime2dError("MODEL_INTEGRITY", `Model "${spec.id}" at ${source} is larger than the registry's ${spec.bytes ?? MAX_MODEL_BYTES} bytes (wrong file).`, { cause: error });
+    }
     if (code === "ENOENT" || code === "ENOTDIR") {
       throw new Anime2dError("MODEL_NOT_FOUND", `Model file not found: ${source}`, { cause: error });
     }

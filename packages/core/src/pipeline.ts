@@ -1,7 +1,6 @@
 import { Anime2dError, throwIfAborted } from "./errors.js";
-import { env } from "./env.js";
 import { joinAlpha, splitAlpha, type RgbImage } from "./image.js";
-import { loadImage, type ImageInput } from "./input.js";
+import { inputLimits, loadImage, type ImageInput, type InputLimitOptions } from "./input.js";
 import type { ModelPool } from "./model-pool.js";
 import { AnimeImage } from "./output.js";
 import type { Platform } from "./platform.js";
@@ -17,7 +16,7 @@ import type { FinishOptions } from "./finish/options.js";
 import { finishImage, planFinish } from "./finish/finish.js";
 
 /** Options of one `stylize()` call. */
-export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions {
+export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions, InputLimitOptions {
   /** Registered style id (see `listStyles()`); default `"hayao"`. */
   style?: StyleId;
   /** 0..1: how much of the stylized image to mix over the original (default 1). */
@@ -26,8 +25,6 @@ export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions 
   signal?: AbortSignal;
   /** Receives progress events per stage. */
   onProgress?: ProgressCallback;
-  /** Largest accepted input in pixels (default `env.maxInputPixels`, 100 MP). */
-  maxInputPixels?: number;
 }
 
 /** What the pipeline needs: the platform and the open models. */
@@ -51,7 +48,7 @@ export async function stylizePipeline(ctx: PipelineContext, input: ImageInput, o
   throwIfAborted(signal);
 
   progress({ stage: "decode" });
-  const image = await loadImage(ctx.platform, input, { maxPixels: options.maxInputPixels ?? env.maxInputPixels, signal });
+  const image = await loadImage(ctx.platform, input, inputLimits(options));
   const { rgb, width, height, alpha: inputAlpha } = splitAlpha(image);
   let alpha = inputAlpha;
   let original: RgbImage = { data: rgb, width, height };

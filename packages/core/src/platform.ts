@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
+import type { InputFormat } from "./format.js";
 import type { RawImage } from "./image.js";
 
 /**
@@ -30,9 +31,10 @@ export interface ImageHeader {
 export interface ImageCodec {
   /**
    * Decodes encoded bytes to 8-bit RGB or RGBA (EXIF orientation applied). Must refuse images
-   * whose header declares more than `maxPixels` before allocating their pixels.
+   * whose header declares more than `maxPixels` before allocating their pixels, and data that
+   * ends before the image does (`DECODE_FAILED`). `format` is the one the magic bytes named.
    */
-  decode(bytes: Uint8Array, options: { maxPixels: number }): Promise<RawImage>;
+  decode(bytes: Uint8Array, options: { maxPixels: number; format?: InputFormat }): Promise<RawImage>;
   /** Encodes 8-bit RGB/RGBA pixels. */
   encode(image: RawImage, format: ImageFormat, options?: EncodeOptions): Promise<Uint8Array>;
 }
@@ -47,8 +49,11 @@ export interface ModelCache {
 
 /** Platform services for finding model files. */
 export interface ModelIO {
-  /** Reads a local file (Node) or returns undefined where there is no file system. */
-  readFile?(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a local regular file (Node), refusing FIFOs and devices, and files over
+   * `limits.maxBytes` before reading them. Absent where there is no file system.
+   */
+  readFile?(path: string, limits?: { maxBytes?: number }): Promise<Uint8Array>;
   /** Joins a folder and a file name in the platform's way. */
   joinPath(dir: string, file: string): string;
   /** Downloads bytes; reports progress as bytes arrive. */
@@ -69,10 +74,15 @@ export interface Platform {
   ort: OrtModule;
   codec: ImageCodec;
   io: ModelIO;
-  /** Turns platform-specific inputs (file paths, Blobs, canvases…) into bytes or pixels. */
-  loadInput?(input: unknown, signal?: AbortSignal): Promise<Uint8Array | RawImage | undefined>;
+  /**
+   * Turns platform-specific inputs (file paths, Blobs, canvases…) into bytes or pixels, reading
+   * no more than `limits.maxBytes` (`INPUT_TOO_LARGE` beyond).
+   */
+  loadInput?(input: unknown, signal?: AbortSignal, limits?: { maxBytes: number }): Promise<Uint8Array | RawImage | undefined>;
   /** Writes bytes to a path (Node). */
   writeFile?(path: string, bytes: Uint8Array): Promise<void>;
+  /** Logical CPU cores, bounding the `threads` option (4 per core); unknown when unset. */
+  cores?: number;
   /** Session options the platform adds (execution providers, threads). */
   sessionOptions?(options: { threads?: number }): InferenceSession.SessionOptions;
 }

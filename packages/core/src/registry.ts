@@ -72,6 +72,7 @@ export function validateModelSpec(spec: ModelSpec): ModelSpec {
   if (s.kind !== undefined && !["style", "upscaler", "detector"].includes(s.kind)) problems.push(`kind must be style, upscaler or detector`);
   if (s.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(s.sha256)) problems.push("sha256 must be 64 lower-case hex digits");
   if (!Number.isInteger(s.multipleOf) || (s.multipleOf as number) < 1) problems.push("multipleOf must be a positive integer");
+  if (s.minSize !== undefined && !(Number.isInteger(s.minSize) && s.minSize >= 1)) problems.push("minSize must be a positive integer");
   for (const side of ["input", "output"] as const) {
     const t = s[side];
     if (!t || typeof t.name !== "string") { problems.push(`${side}.name is required`); continue; }
@@ -82,7 +83,9 @@ export function validateModelSpec(spec: ModelSpec): ModelSpec {
   if (problems.length) {
     throw new Anime2dError("INVALID_OPTION", `Invalid model spec${s.id ? ` "${s.id}"` : ""}: ${problems.join("; ")}.`);
   }
-  const defaults = { kind: "style", family: "custom", name: spec.id, licence: "unknown", commercialUse: false, scale: 1 } as const;
+  // A generator that downsamples by its multiple and reflect-pads there needs ≥ 2 px at that
+  // depth: without a measured minSize, images are padded up to twice the multiple.
+  const defaults = { kind: "style", family: "custom", name: spec.id, licence: "unknown", commercialUse: false, scale: 1, minSize: 2 * spec.multipleOf } as const;
   return { ...defaults, ...spec };
 }
 

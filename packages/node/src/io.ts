@@ -1,15 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
-import { env, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
+import { env, MAX_MODEL_BYTES, readDownload, type ModelCache, type ModelIO } from "@anime2d/core";
+import { readRegularFile } from "./read-file.js";
 
 /** Node's model IO: files, `fetch`, a cache folder and node:crypto hashing. */
 export const nodeModelIO: ModelIO = {
-  async readFile(path) {
-    const buffer = await readFile(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
-  },
+  readFile: (path, limits) => readRegularFile(path, limits?.maxBytes ?? MAX_MODEL_BYTES),
   joinPath: join,
   fetchBytes,
   cache: () => folderCache(modelCacheDir()),
@@ -33,8 +31,7 @@ function folderCache(dir: string): ModelCache {
     location: dir,
     async get(file) {
       try {
-        const buffer = await readFile(join(dir, file));
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+        return await readRegularFile(join(dir, file), MAX_MODEL_BYTES);
       } catch {
         return undefined;
       }
@@ -42,15 +39,16 @@ function folderCache(dir: string): ModelCache {
     async put(file, bytes) {
       const path = join(dir, file);
       await mkdir(dirname(path), { recursive: true });
-      // Write then rename, so a crash never leaves a half file under the final name; the
-      // temporary name is unique, so two writers of one file never share it.
+      // Write under a name no other writer (process or concurrent call) uses, check the written
+      // size, then rename: the final name only ever holds a whole, verified file.
       const partial = `${path}.${process.pid}-${randomUUID()}.partial`;
       try {
         await writeFile(partial, bytes);
+        const written = (await stat(partial)).size;
+        if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes to ${partial}`);
         await rename(partial, path);
-      } catch (error) {
+      } finally {
         await rm(partial, { force: true });
-        throw error;
       }
     },
   };

@@ -1,4 +1,4 @@
-import { Anime2dError, checkPixels, type ImageCodec, type ImageFormat } from "@anime2d/core";
+import { ACCEPTED_FORMATS, Anime2dError, checkPixels, checkPlausibleSize, type ImageCodec, type ImageFormat } from "@anime2d/core";
 import { canvasToBlob, drawToRawImage, rawImageToCanvas } from "./canvas.js";
 import { readImageHeader } from "./image-header.js";
 
@@ -10,14 +10,15 @@ export const MIME_TYPES: Record<ImageFormat, string> = { png: "image/png", jpeg:
  * applied) and canvas encoding. Works on the main thread and in workers.
  */
 export const canvasCodec: ImageCodec = {
-  async decode(bytes, { maxPixels }) {
+  async decode(bytes, { maxPixels, format }) {
     const header = readImageHeader(bytes);
     if (header) checkPixels(header.width, header.height, maxPixels);
+    if (header && format) checkPlausibleSize(format, header.width, header.height, bytes.length);
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { imageOrientation: "from-image", premultiplyAlpha: "none" });
     } catch (error) {
-      throw new Anime2dError("DECODE_FAILED", `The browser could not decode the image (${bytes.length} bytes; PNG, JPEG, WebP, GIF, BMP and AVIF are supported).`, { cause: error });
+      throw new Anime2dError("DECODE_FAILED", `The browser could not decode the image (${bytes.length} bytes; anime2d reads ${ACCEPTED_FORMATS} where the browser can).`, { cause: error });
     }
     try {
       checkPixels(bitmap.width, bitmap.height, maxPixels);

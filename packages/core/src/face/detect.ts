@@ -1,8 +1,7 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import { Anime2dError, asAnime2dError, throwIfAborted } from "../errors.js";
-import { env } from "../env.js";
 import { splitAlpha, type RgbImage } from "../image.js";
-import { loadImage, type ImageInput } from "../input.js";
+import { inputLimits, loadImage, type ImageInput, type InputLimitOptions } from "../input.js";
 import type { ModelPool } from "../model-pool.js";
 import type { Platform } from "../platform.js";
 import type { ProgressCallback } from "../progress.js";
@@ -37,7 +36,7 @@ export interface Face {
 }
 
 /** Options of `detectFaces()`. */
-export interface DetectFacesOptions {
+export interface DetectFacesOptions extends InputLimitOptions {
   /** Lowest detector confidence kept, 0..1 (default 0.8). */
   minScore?: number;
   /** Keep at most this many faces, the largest first (default: all). */
@@ -55,8 +54,6 @@ export interface DetectFacesOptions {
   refine?: boolean;
   /** Cancels the detection; the promise rejects with code `ABORTED`. */
   signal?: AbortSignal;
-  /** Largest accepted input in pixels (default `env.maxInputPixels`). */
-  maxInputPixels?: number;
 }
 
 /** Default long side of the detector's working copy. */
@@ -76,7 +73,7 @@ export interface FaceContext {
  */
 export async function detectFacesWith(ctx: FaceContext, input: ImageInput, options: DetectFacesOptions = {}): Promise<Face[]> {
   checkDetectOptions(options);
-  const image = await loadImage(ctx.platform, input, { maxPixels: options.maxInputPixels ?? env.maxInputPixels, signal: options.signal });
+  const image = await loadImage(ctx.platform, input, inputLimits(options));
   const { rgb, width, height } = splitAlpha(image);
   return detectInImage(ctx, { data: rgb, width, height }, options);
 }

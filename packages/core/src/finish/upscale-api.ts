@@ -1,7 +1,6 @@
 import { throwIfAborted } from "../errors.js";
-import { env } from "../env.js";
 import { joinAlpha, splitAlpha } from "../image.js";
-import { loadImage, type ImageInput } from "../input.js";
+import { inputLimits, loadImage, type ImageInput, type InputLimitOptions } from "../input.js";
 import { sharedPool, type ModelPool, type ModelPoolOptions } from "../model-pool.js";
 import { AnimeImage } from "../output.js";
 import type { Platform } from "../platform.js";
@@ -9,15 +8,13 @@ import { reporter, type ProgressCallback } from "../progress.js";
 import { lanczos2x, resolveUpscaler, upscaleRgb, type UpscalerId } from "./upscale.js";
 
 /** Options of the standalone `upscale()`. */
-export interface UpscaleOptions extends Pick<ModelPoolOptions, "modelDir" | "threads"> {
+export interface UpscaleOptions extends Pick<ModelPoolOptions, "modelDir" | "threads">, InputLimitOptions {
   /** Which 2× upscaler; default `"waifu2x"`. */
   upscaler?: UpscalerId;
   /** Cancels the work between stages; the promise rejects with code `ABORTED`. */
   signal?: AbortSignal;
   /** Receives `decode`, `load-model`, `upscale` and `done` events. */
   onProgress?: ProgressCallback;
-  /** Largest accepted input in pixels (default `env.maxInputPixels`). */
-  maxInputPixels?: number;
 }
 
 /**
@@ -34,7 +31,7 @@ export async function upscalePipeline(
   const spec = resolveUpscaler(options.upscaler);
   throwIfAborted(signal);
   progress({ stage: "decode" });
-  const image = await loadImage(ctx.platform, input, { maxPixels: options.maxInputPixels ?? env.maxInputPixels, signal });
+  const image = await loadImage(ctx.platform, input, inputLimits({ ...options, signal }));
   const { rgb, alpha, width, height } = splitAlpha(image);
   const out = await upscaleRgb({ pool: ctx.pool, signal, progress }, { data: rgb, width, height }, spec);
   const outAlpha = alpha && lanczos2x(alpha, width, height, 1);

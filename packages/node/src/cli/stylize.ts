@@ -61,17 +61,29 @@ export async function run(argv: string[]): Promise<number> {
   }
   const strength = values.strength === undefined ? undefined : Number(values.strength);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  const stylizer = createStylizer({
-    style: values.style === undefined ? undefined : styleId(values.style),
-    strength,
-    threads,
-    modelDir: values["model-dir"],
-    color: values.color as ColorMode | undefined,
-    face: values.face as FaceMode | undefined,
-    upscale: values.upscale || values.upscaler ? 2 : undefined,
-    upscaler: values.upscaler,
-  });
-  await mkdir(values.out!, { recursive: true });
+  let stylizer: ReturnType<typeof createStylizer>;
+  try {
+    stylizer = createStylizer({
+      style: values.style === undefined ? undefined : styleId(values.style),
+      strength,
+      threads,
+      modelDir: values["model-dir"],
+      color: values.color as ColorMode | undefined,
+      face: values.face as FaceMode | undefined,
+      upscale: values.upscale || values.upscaler ? 2 : undefined,
+      upscaler: values.upscaler,
+    });
+  } catch (error) {
+    console.error(`anime2d: ${isAnime2dError(error) ? `${error.code}: ` : ""}${(error as Error).message}`);
+    return 2;
+  }
+  try {
+    await mkdir(values.out!, { recursive: true });
+  } catch (error) {
+    console.error(`anime2d: cannot use --out ${values.out} as the output folder: ${(error as Error).message}`);
+    await stylizer.dispose();
+    return 2;
+  }
 
   let failed = 0;
   for (const [i, file] of positionals.entries()) {
