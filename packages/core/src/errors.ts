@@ -17,7 +17,11 @@ export type Anime2dErrorCode =
   | "INFERENCE_FAILED"
   | "NO_FACE"
   | "UNSUPPORTED"
-  | "ABORTED";
+  | "ABORTED"
+  /** A worker pool's queue is full (`maxQueue`); retry later or raise it. */
+  | "QUEUE_FULL"
+  /** The worker running the job died (crash, out of memory); the pool replaced it. */
+  | "WORKER_CRASHED";
 
 /**
  * The one error type anime2d throws. `code` is stable across versions;
