@@ -1,7 +1,7 @@
 import type { PipelineContext } from "./pipeline.js";
 import { stylizePipeline } from "./pipeline.js";
 import { DEFAULT_STYLE } from "./registry.js";
-import { throwIfAborted } from "./errors.js";
+import { Anime2dError, throwIfAborted } from "./errors.js";
 import type { ProgressCallback } from "./progress.js";
 
 /** Options of `stylizer.warmup()`. */
@@ -20,6 +20,9 @@ export interface WarmupOptions {
  */
 export async function warmupPipeline(ctx: PipelineContext, _input: unknown, options: WarmupOptions = {}): Promise<void> {
   const { styles = [DEFAULT_STYLE], sizes = [512], signal, onProgress } = options;
+  for (const size of sizes) {
+    if (!Number.isInteger(size) || size < 1 || size > 8192) throw new Anime2dError("INVALID_OPTION", `warmup sizes must be integers from 1 to 8192, got ${size}.`);
+  }
   for (const style of styles) {
     for (const size of sizes) {
       throwIfAborted(signal);

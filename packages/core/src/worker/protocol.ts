@@ -14,7 +14,7 @@ import type { ModelSpec } from "../registry.js";
  */
 
 /** What a worker is started with: model pool options plus platform extras (e.g. the web backend). */
-export type WorkerInit = Omit<ModelPoolOptions, "sessionOptions"> & { sessionOptions?: ModelPoolOptions["sessionOptions"] } & Record<string, unknown>;
+export type WorkerInit = ModelPoolOptions & Record<string, unknown>;
 
 /** The page's or main thread's settings a request runs under: `env` and custom registry entries. */
 export interface WorkerSetup {
