@@ -82,7 +82,9 @@ export function sharedWorkerStylizer(options: { modelDir?: string; threads?: num
 }
 
 const spawnNodeWorker: SpawnWorker = (events) => {
-  const worker = new Worker(workerFile(), { name: "anime2d" });
+  // Workers inherit Node's flags, but some (`node --input-type=module -e …`) refuse a file entry.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
+  const worker = new Worker(workerFile(), { name: "anime2d", execArgv });
   let failure: Error | undefined;
   worker.on("message", events.message);
   worker.on("error", (error) => (failure = error));
