@@ -3,7 +3,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStylizer, isAnime2dError, listStyles, type RawImage, type Stylizer } from "@anime2d/node";
-import { poolOf } from "../../packages/node/src/pool.js";
 import { photo } from "../fixtures/paths.js";
 
 /** A photo shrunk to a small RawImage: real content, quick runs. */
@@ -85,16 +84,22 @@ describe("backpressure, cancellation and crashes", () => {
   });
 
   it("fails the job of a worker that dies with WORKER_CRASHED and keeps serving", async () => {
-    let tiling!: () => void;
-    const started = new Promise<void>((resolve) => (tiling = resolve));
-    const job = codeOf(stylizer.stylize(photoSmall, { tile: { size: 96, overlap: 16 }, onProgress: (e) => e.stage === "tile" && tiling() }));
-    await started;
-    const worker = poolOf(stylizer)!.busyWorker();
-    expect(worker).toBeDefined();
-    worker!.terminate();
-    expect(await job).toBe("WORKER_CRASHED");
-    const out = await stylizer.stylize(photoSmall);
-    expect([out.width, out.height]).toEqual([photoSmall.width, photoSmall.height]);
+    // A worker started with the test hook exits (process.exit) when it reports its first tile.
+    process.env.ANIME2D_TEST_WORKER_EXIT_AT = "tile";
+    const fragile = createStylizer({ workers: 1, threads: 2, style: "hayao" });
+    try {
+      await fragile.warmup({ sizes: [64] });
+      delete process.env.ANIME2D_TEST_WORKER_EXIT_AT;
+      const stages: string[] = [];
+      expect(await codeOf(fragile.stylize(photoSmall, { tile: { size: 96, overlap: 16 }, onProgress: (e) => stages.push(e.stage) }))).toBe("WORKER_CRASHED");
+      expect(stages).toContain("decode");
+      // The replacement worker (started without the hook) serves the next jobs.
+      const out = await fragile.stylize(photoSmall, { tile: { size: 96, overlap: 16 } });
+      expect([out.width, out.height]).toEqual([photoSmall.width, photoSmall.height]);
+    } finally {
+      delete process.env.ANIME2D_TEST_WORKER_EXIT_AT;
+      await fragile.dispose();
+    }
   });
 
   it("reports options that cannot cross to a worker as INVALID_OPTION", async () => {

@@ -29,17 +29,19 @@ export interface WorkerPoolOptions {
   maxQueue?: number;
 }
 
+const MAX_DEFAULT_WORKERS = 4;
+
 /** Default `maxQueue`: a burst of uploads queues, a flood is refused. */
 export const DEFAULT_MAX_QUEUE = 256;
 
 /**
- * Default pool shape, measured on a 2-core machine (docs/server.md): one worker using every
- * core gives the lowest latency for one photo and the same batch throughput as one worker
- * per core, with half the memory.
+ * Default pool shape, measured on a 2-core machine (docs/server.md): one single-threaded
+ * worker per core gave more batch throughput than one worker with two threads, and on a busy
+ * machine a lower latency for one photo too. At most 4 workers: each holds its own sessions.
  */
 export function defaultPoolShape(options: Pick<WorkerPoolOptions, "workers" | "threads"> = {}): { workers: number; threads: number } {
   const cores = availableParallelism();
-  const workers = options.workers ?? (options.threads ? Math.max(1, Math.floor(cores / options.threads)) : 1);
+  const workers = options.workers ?? Math.max(1, Math.min(MAX_DEFAULT_WORKERS, Math.floor(cores / (options.threads ?? 1))));
   const threads = options.threads ?? Math.max(1, Math.floor(cores / workers));
   return { workers, threads };
 }
@@ -52,20 +54,12 @@ export function createWorkerStylizer(options: StylizerOptions & WorkerPoolOption
   checkPositive("threads", threads);
   if (!(maxQueue >= 0)) throw new Anime2dError("INVALID_OPTION", `maxQueue must be a number ≥ 0, got ${maxQueue}.`);
   const pool = new WorkerPool({ size: workers, maxQueue, init: { modelDir, models, threads, sessionOptions }, spawn: spawnNodeWorker });
-  const stylizer = createPooledStylizer({
+  return createPooledStylizer({
     pool,
     defaults,
     prepareInput: (input) => prepareInput(input, defaults.maxInputPixels),
     toImage: (image) => new AnimeImage(image, nodePlatform),
   });
-  return Object.defineProperty(stylizer, POOL, { value: pool });
-}
-
-const POOL = Symbol("anime2d.pool");
-
-/** The internal pool of a worker stylizer, for tests that must end a worker mid-job. */
-export function poolOf(stylizer: Stylizer): WorkerPool | undefined {
-  return (stylizer as { [POOL]?: WorkerPool })[POOL];
 }
 
 const shared = new Map<string, Stylizer>();

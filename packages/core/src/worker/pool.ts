@@ -7,7 +7,7 @@ import { fromWire, type FromWorker, type ToWorker, type WireResult, type WorkerI
 /** One started worker as the pool sees it; adapters wrap worker_threads or Web Workers. */
 export interface WorkerHandle {
   post(message: ToWorker, transfer?: Transferable[]): void;
-  /** Ends the worker at once. */
+  /** Ends the worker at once (only called once it is idle). */
   terminate(): void;
   /** Whether the worker keeps the process alive (Node: ref while it has a job, unref when idle). */
   hold?(busy: boolean): void;
@@ -105,21 +105,17 @@ export class WorkerPool {
         if (slot.job) this.settle(slot.job, disposed);
         const worker = slot.worker;
         if (!worker) return;
-        // Let the worker release its ONNX Runtime sessions; a stuck one is ended anyway.
+        // Let the worker stop at its next stage boundary and release its sessions. Ending a
+        // worker while ONNX Runtime runs in it would abort the whole process (onnxruntime-node
+        // throws from native code into a dying thread), so it is ended only once idle.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 10_000);
-          slot.disposed = () => (clearTimeout(timer), resolve());
+          slot.disposed = resolve;
           worker.post({ type: "dispose" });
         });
         slot.worker = undefined;
         worker.terminate();
       }),
     );
-  }
-
-  /** Test hook: the worker running a job, if any (tests end it to simulate a crash). */
-  busyWorker(): WorkerHandle | undefined {
-    return this.slots.find((slot) => slot.job)?.worker;
   }
 
   private submit(request: PoolJob, slot?: number): Promise<WireResult> {
