@@ -27,4 +27,13 @@ describe("the built package's worker pool", () => {
     const script = SCRIPT(`const a = await import("./dist/node/index.js");`);
     expect(await runNode(["--input-type=module", "-e", script])).toEqual({ size: [48, 32] });
   });
+
+  it("keeps the process alive while dispose() waits for idle workers to free their sessions", async () => {
+    const script = `const a = await import("./dist/node/index.js");
+const s = a.createStylizer({ workers: 2, threads: 1, style: "hayao" });
+await s.warmup({ sizes: [32] });
+await s.dispose();
+console.log(JSON.stringify({ disposed: true }));`;
+    expect(await runNode(["--input-type=module", "-e", script])).toEqual({ disposed: true });
+  });
 });

@@ -110,6 +110,8 @@ export class WorkerPool {
         // throws from native code into a dying thread), so it is ended only once idle.
         await new Promise<void>((resolve) => {
           slot.disposed = resolve;
+          // An idle worker is unref'd: hold the process until it has answered.
+          worker.hold?.(true);
           worker.post({ type: "dispose" });
         });
         slot.worker = undefined;
