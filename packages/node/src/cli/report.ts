@@ -46,17 +46,17 @@ function lineReporter(total: number): Reporter {
 
 function barReporter(total: number): Reporter {
   const bars = new cliProgress.MultiBar(
-    { format: " {bar} {value}/{total} | {failed} failed | ETA {eta} | {stage} {file}", hideCursor: true, clearOnComplete: false, stopOnComplete: false },
+    { format: " {bar} {value}/{total} | {failed} failed | ETA {left} | {stage} {file}", hideCursor: true, clearOnComplete: false, stopOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
-  const bar = bars.create(total, 0, { failed: 0, eta: "…", stage: "", file: "" });
+  const bar = bars.create(total, 0, { failed: 0, left: "…", stage: "", file: "" });
   let done = 0;
   let failed = 0;
   const log = (text: string) => bars.log(text + "\n");
   const count = () => bar.update(done, { failed });
   return {
     progress(event, file) {
-      bar.update(done, { eta: event.etaMs === undefined ? "…" : clock(event.etaMs), stage: event.stage ?? "", file: file ?? "" });
+      bar.update(done, { left: event.etaMs === undefined ? "…" : clock(event.etaMs), stage: event.stage ?? "", file: file ?? "" });
     },
     written(job, size, ms) {
       done++;
