@@ -19,7 +19,11 @@ export type Anime2dErrorCode =
   | "UNSUPPORTED"
   /** An optional peer dependency (onnxruntime-node, sharp, fastify…) is not installed; the message names the `npm install` to run. */
   | "RUNTIME_MISSING"
-  | "ABORTED";
+  | "ABORTED"
+  /** A worker pool's queue is full (`maxQueue`); retry later or raise it. */
+  | "QUEUE_FULL"
+  /** The worker running the job died (crash, out of memory); the pool replaced it. */
+  | "WORKER_CRASHED";
 
 /**
  * The one error type anime2d throws. `code` is stable across versions;

@@ -37,3 +37,5 @@ export { activationRange } from "./optimize/int8-qdq.js";
 export { int8Styles } from "./optimize/int8-registry.js";
 export type { Precision } from "./optimize/int8-registry.js";
 export type { OptimizeReport } from "./optimize/index.js";
+export type { BatchOptions, BatchResult, BatchProgressEvent } from "./batch.js";
+export type { WarmupOptions } from "./warmup.js";
