@@ -17,7 +17,9 @@ export type Anime2dErrorCode =
   | "INFERENCE_FAILED"
   | "NO_FACE"
   | "UNSUPPORTED"
-  | "ABORTED";
+  | "ABORTED"
+  /** Video needs ffmpeg and ffprobe (option `ffmpeg`, `ANIME2D_FFMPEG`, or PATH) and none was found. */
+  | "FFMPEG_MISSING";
 
 /**
  * The one error type anime2d throws. `code` is stable across versions;

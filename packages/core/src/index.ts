@@ -23,3 +23,4 @@ export * from "./stylizer.js";
 export * from "./finish/index.js";
 export * from "./tiling/index.js";
 export * from "./face/index.js";
+export * from "./video/index.js";

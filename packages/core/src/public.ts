@@ -27,3 +27,4 @@ export type { TileOptions, TileSpec } from "./tiling/options.js";
 export type { Face, FaceBox, FaceLandmarks, DetectFacesOptions } from "./face/detect.js";
 export type { FaceMode, FaceBackground, FaceOptions } from "./face/options.js";
 export type { OneShotDetectOptions } from "./face/api.js";
+export type { FrozenStats, FrameOptions, TemporalOptions, TemporalMode } from "./video/index.js";

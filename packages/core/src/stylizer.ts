@@ -3,6 +3,8 @@ import type { ImageInput } from "./input.js";
 import type { AnimeImage } from "./output.js";
 import { stylizePipeline, type StylizeOptions } from "./pipeline.js";
 import type { Platform } from "./platform.js";
+import { measureStatisticsWith } from "./video/measure.js";
+import type { FrozenStats } from "./video/statistics.js";
 
 /** Options of {@link Stylizer}s: where models come from, threads, and defaults for each call. */
 export interface StylizerOptions extends ModelPoolOptions, StylizeOptions {}
@@ -14,6 +16,12 @@ export type OneShotOptions = StylizeOptions & Pick<ModelPoolOptions, "modelDir" 
 export interface Stylizer {
   /** Stylizes one image with this stylizer's sessions; per-call options override its defaults. */
   stylize(input: ImageInput, options?: StylizeOptions): Promise<AnimeImage>;
+  /**
+   * Measures the style generator's normalisation statistics on several images (a video
+   * shot's first frames), to pass as `statistics` to `stylize()`; `undefined` for styles
+   * without global statistics.
+   */
+  measureStatistics?(frames: ImageInput[], options?: StylizeOptions): Promise<FrozenStats | undefined>;
   /** Releases the ONNX Runtime sessions. */
   dispose(): Promise<void>;
 }
@@ -24,6 +32,7 @@ export function createStylizerFor(platform: Platform, options: StylizerOptions =
   const pool = new ModelPool(platform, { modelDir, models, threads, sessionOptions });
   return {
     stylize: (input, callOptions) => stylizePipeline({ platform, pool }, input, { ...defaults, ...callOptions }),
+    measureStatistics: (frames, callOptions) => measureStatisticsWith({ platform, pool }, frames, { ...defaults, ...callOptions }),
     dispose: () => pool.dispose(),
   };
 }

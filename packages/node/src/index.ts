@@ -25,6 +25,7 @@ import {
   type OneShotDetectOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
+import { stylizeVideoWith, type StylizeVideoOptions, type StylizeVideoResult } from "./video/index.js";
 
 readEnvironment();
 
@@ -76,6 +77,21 @@ export function upscale(input: ImageInput, options?: UpscaleOptions): Promise<An
 }
 const sharedUp = sharedUpscale(nodePlatform);
 
+/**
+ * Stylizes a video file into a new one (MP4 H.264 by default, or WebM) with its sound,
+ * frame count, timing (variable frame rate too), size and rotation. Each shot's
+ * normalisation statistics are frozen so the style does not flicker (`temporal: "per-frame"`
+ * for the peers' behaviour). Needs ffmpeg: the `ffmpeg` option, `ANIME2D_FFMPEG`, or PATH.
+ *
+ * @param input - a video file path (anything ffmpeg reads).
+ * @param options - output, format, crf, preset, style and every `stylize()` option, temporal,
+ *   cutThreshold, statsFrames, onProgress (frames, fps), signal (stops ffmpeg, removes the partial file).
+ * @throws {@link Anime2dError}: `FFMPEG_MISSING`, `DECODE_FAILED`, `ENCODE_FAILED`, `ABORTED`…
+ */
+export function stylizeVideo(input: string, options?: StylizeVideoOptions): Promise<StylizeVideoResult> {
+  return stylizeVideoWith({ createStylizer, detectFaces }, input, options);
+}
+
 function readEnvironment(): void {
   const e = process.env;
   if (e.ANIME2D_MODEL_DIR) env.modelDir = e.ANIME2D_MODEL_DIR;
@@ -88,4 +104,5 @@ export { nodePlatform } from "./platform.js";
 export { sharpCodec } from "./codec.js";
 export { defaultCacheDir } from "./io.js";
 export { toNdarray } from "./ndarray.js";
+export type { StylizeVideoOptions, StylizeVideoResult, VideoProgress, VideoFormat, VideoInfo } from "./video/index.js";
 export * from "@anime2d/core/public";
