@@ -8,6 +8,8 @@ let clips: Clips;
 let stylizer: Stylizer;
 // The fast portrait generator, faces off unless a test says otherwise.
 const base = { style: "cute", face: "off" as const };
+// Hayao's 52 spatial means shape its output strongly (cute has 4 that barely matter): statistics tests use it.
+const hayao = { style: "hayao" };
 
 beforeAll(() => {
   clips = makeClips();
@@ -89,7 +91,7 @@ describe("stylizeVideo (Node, ffmpeg pipes)", () => {
 
   it("a hard cut starts a new shot with its own statistics", async () => {
     const output = join(clips.dir, "cut-out.mp4");
-    const result = await stylizeVideo(clips.cut, { ...base, output, stylizer });
+    const result = await stylizeVideo(clips.cut, { ...hayao, output, stylizer });
     expect(result.shots).toBe(2);
     expectSameStreams(clips.cut, output);
     // Each shot is a still: its frozen statistics are its own, so every frame matches a
@@ -97,23 +99,26 @@ describe("stylizeVideo (Node, ffmpeg pipes)", () => {
     const inFrames = decodeAll(clips.cut, 320, 180);
     const outFrames = decodeAll(output, 320, 180);
     for (const i of [2, 20]) {
-      const alone = await stylizer.stylize({ data: inFrames[i], width: 320, height: 180, channels: 3 }, base);
+      const alone = await stylizer.stylize({ data: inFrames[i], width: 320, height: 180, channels: 3 }, hayao);
       expect(psnr(outFrames[i], alone.data)).toBeGreaterThan(28);
     }
     // And the two shots' statistics differ: the second shot run with the first's would not match.
-    const first = await stylizer.measureStatistics!([{ data: inFrames[0], width: 320, height: 180, channels: 3 }], base);
-    const wrong = await stylizer.stylize({ data: inFrames[20], width: 320, height: 180, channels: 3 }, { ...base, statistics: first });
-    expect(psnr(outFrames[20], wrong.data)).toBeLessThan(psnr(outFrames[20], (await stylizer.stylize({ data: inFrames[20], width: 320, height: 180, channels: 3 }, base)).data) - 1);
+    const frame20 = { data: inFrames[20], width: 320, height: 180, channels: 3 as const };
+    const first = await stylizer.measureStatistics!([{ data: inFrames[0], width: 320, height: 180, channels: 3 }], hayao);
+    const wrong = await stylizer.stylize(frame20, { ...hayao, statistics: first });
+    const right = await stylizer.stylize(frame20, hayao);
+    expect(psnr(outFrames[20], wrong.data)).toBeLessThan(psnr(outFrames[20], right.data) - 5);
   });
 
   it("frozen statistics flicker less than per-frame on a still shot with noise", async () => {
     const flicker = async (temporal: "frozen" | "per-frame") => {
       const output = join(clips.dir, `noise-${temporal}.mp4`);
-      await stylizeVideo(clips.noise, { ...base, output, stylizer, temporal, crf: 10 });
+      await stylizeVideo(clips.noise, { ...hayao, output, stylizer, temporal, crf: 10 });
       return meanFrameChange(decodeAll(output, 320, 180));
     };
     const [perFrame, frozen] = [await flicker("per-frame"), await flicker("frozen")];
     expect(frozen).toBeLessThan(perFrame);
+    console.log(`noise clip, mean frame-to-frame change: per-frame ${perFrame.toFixed(2)}, frozen ${frozen.toFixed(2)}, input ${meanFrameChange(decodeAll(clips.noise, 320, 180)).toFixed(2)}`);
   });
 
   it("face mode on video: faces are found, smoothed and pasted on every frame", async () => {

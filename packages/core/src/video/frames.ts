@@ -6,6 +6,7 @@ import type { StylizeOptions } from "../pipeline.js";
 import { DEFAULT_STYLE, getModel } from "../registry.js";
 import { CutDetector } from "./cuts.js";
 import { FaceSmoother } from "./landmarks.js";
+import { SteadyBlend } from "./steady.js";
 import { planTemporal, type TemporalOptions } from "./options.js";
 import type { FrozenStats } from "./statistics.js";
 
@@ -46,7 +47,7 @@ export type FramesOptions = StylizeOptions & TemporalOptions;
  * stays bounded by a few frames.
  */
 export async function* stylizeFrames(frames: AsyncIterable<VideoFrame>, stylizer: FrameStylizer, options: FramesOptions = {}): AsyncGenerator<StylizedFrame> {
-  const { temporal, cutThreshold, statsFrames, smoothFaces, concurrency, ...stylizeOptions } = { ...options, ...planTemporal(options) };
+  const { temporal, cutThreshold, statsFrames, smoothFaces, concurrency, steady, ...stylizeOptions } = { ...options, ...planTemporal(options) };
   const { signal } = stylizeOptions;
   const face = planFaces(stylizeOptions, getModel(stylizeOptions.style ?? DEFAULT_STYLE, "style"));
   if (face.mode === "avatar") throw new Anime2dError("INVALID_OPTION", `face: "avatar" makes square crops, not frames; video takes "off" or "auto".`);
@@ -54,6 +55,18 @@ export async function* stylizeFrames(frames: AsyncIterable<VideoFrame>, stylizer
   const smoother = face.mode === "auto" && smoothFaces && stylizer.detectFaces ? new FaceSmoother() : undefined;
   const detect = { minScore: face.minScore, maxFaces: face.maxFaces, signal };
 
+  const blend = new SteadyBlend(steady);
+  let blendShot = 0;
+  // Outputs leave in order, blended with the previous one where the input stood still.
+  const next = async (): Promise<StylizedFrame> => {
+    const done = await inFlight.shift()!;
+    if (done.shot !== blendShot) {
+      blend.reset();
+      blendShot = done.shot;
+    }
+    blend.push(done.frame.image, done.image);
+    return done;
+  };
   const inFlight: Promise<StylizedFrame>[] = [];
   let held: VideoFrame[] = [];
   let shot = -1;
@@ -92,10 +105,10 @@ export async function* stylizeFrames(frames: AsyncIterable<VideoFrame>, stylizer
     if (temporal === "per-frame") submit(frame, shot);
     else if (stats) submit(frame, shot, stats);
     else if (held.push(frame) >= statsFrames) releaseHeld();
-    while (inFlight.length >= concurrency) yield await inFlight.shift()!;
+    while (inFlight.length >= concurrency) yield await next();
   }
   releaseHeld();
-  while (inFlight.length > 0) yield await inFlight.shift()!;
+  while (inFlight.length > 0) yield await next();
 }
 
 function raw(image: RgbImage): RawImage {

@@ -9,3 +9,4 @@ export * from "./statistics.js";
 export * from "./landmarks.js";
 export * from "./frames.js";
 export * from "./measure.js";
+export * from "./steady.js";

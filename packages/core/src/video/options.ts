@@ -35,16 +35,25 @@ export interface TemporalOptions {
   statsFrames?: number;
   /** Smooth face landmarks over time in face mode (default true). */
   smoothFaces?: boolean;
+  /**
+   * Weight (0..0.95) of the previous output where the input did not move, in `"frozen"` mode
+   * (default 0.7; 0 turns it off; see `SteadyBlend`): still parts of a shot settle instead of
+   * re-rendering the sensor noise every frame. Always 0 in `"per-frame"` mode.
+   */
+  steady?: number;
   /** Frames stylized at once (default 2; the worker pool's size is a good value). */
   concurrency?: number;
 }
+
+/** Default {@link TemporalOptions.steady}. */
+export const DEFAULT_STEADY = 0.7;
 
 /** Temporal options with defaults applied. */
 export type TemporalPlan = Required<TemporalOptions>;
 
 /** Applies defaults and checks the temporal options, throwing `INVALID_OPTION`. */
 export function planTemporal(options: TemporalOptions): TemporalPlan {
-  const { temporal = "frozen", cutThreshold = DEFAULT_CUT_THRESHOLD, statsFrames = 4, smoothFaces = true, concurrency = 2 } = options;
+  const { temporal = "frozen", cutThreshold = DEFAULT_CUT_THRESHOLD, statsFrames = 4, smoothFaces = true, concurrency = 2, steady = DEFAULT_STEADY } = options;
   if (temporal !== "frozen" && temporal !== "per-frame") {
     throw new Anime2dError("INVALID_OPTION", `temporal must be "frozen" or "per-frame", got ${JSON.stringify(temporal)}.`);
   }
@@ -57,5 +66,8 @@ export function planTemporal(options: TemporalOptions): TemporalPlan {
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
     throw new Anime2dError("INVALID_OPTION", `concurrency must be an integer from 1 to 64, got ${concurrency}.`);
   }
-  return { temporal, cutThreshold, statsFrames, smoothFaces: smoothFaces !== false, concurrency };
+  if (!(typeof steady === "number" && steady >= 0 && steady <= 0.95)) {
+    throw new Anime2dError("INVALID_OPTION", `steady must be a number from 0 to 0.95, got ${steady}.`);
+  }
+  return { temporal, cutThreshold, statsFrames, smoothFaces: smoothFaces !== false, concurrency, steady: temporal === "per-frame" ? 0 : steady };
 }

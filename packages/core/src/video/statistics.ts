@@ -18,9 +18,9 @@ export interface FrozenStats {
 }
 
 /**
- * Measures one set of statistics for several frames of a shot: a mosaic of full-resolution
- * patches from each frame (each frame gets an equal share of the 512² budget), stacked into
- * one image and run once through the statistics graph. Returns `undefined` for models
+ * Measures one set of statistics for several frames of a shot: each frame gets an equal
+ * share of the 512² budget, as a whole when it fits, else as a mosaic of full-resolution
+ * patches; the parts are stacked into one image and run once through the statistics graph. Returns `undefined` for models
  * without global statistics (e.g. White-box), whose frames are already steady.
  */
 export async function measureShotStatistics(model: LoadedModel, frames: readonly RgbImage[]): Promise<FrozenStats | undefined> {
@@ -30,8 +30,7 @@ export async function measureShotStatistics(model: LoadedModel, frames: readonly
   const width = Math.min(...frames.map((f) => f.width));
   const share = DEFAULT_STATS_PIXELS / frames.length;
   const parts = frames.map((frame) => {
-    const budget = Math.min(share, (frame.width * frame.height) / 4);
-    const mosaic = sampleMosaic(frame, MOSAIC_PATCH, mosaicStep(frame.width, frame.height, budget));
+    const mosaic = sampleMosaic(frame, MOSAIC_PATCH, mosaicStep(frame.width, frame.height, share));
     // Equal widths so the parts stack; the model's multiple keeps each part's rows aligned.
     return cropReflect(mosaic, 0, 0, width, paddedSize(mosaic.height, model.spec.multipleOf));
   });

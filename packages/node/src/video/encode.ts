@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { Anime2dError, type RawImage } from "@anime2d/core";
-import { lastLines, spawnTool, type FfmpegPaths } from "./ffmpeg.js";
+import { rename, rm } from "node:fs/promises";
+import { lastLines, runTool, spawnTool, type FfmpegPaths } from "./ffmpeg.js";
 import { matroskaFrame, matroskaHeader } from "./matroska.js";
 import { passthrough } from "./decode.js";
 import type { VideoInfo } from "./probe.js";
@@ -57,6 +58,22 @@ export class FrameEncoder {
     this.process.child.stdin!.end();
     const status = await this.process.exited;
     if (status !== 0) throw this.error(status);
+    if (this.info.rotation && this.tools.major < 7) await this.tagRotation();
+  }
+
+  /**
+   * ffmpeg ≤ 6 writes the `rotate` tag as a display matrix only when copying streams, so the
+   * rotation is set by a quick remux (no re-encoding) after the encode.
+   */
+  private async tagRotation(): Promise<void> {
+    const tagged = `${this.target}.rotated`;
+    try {
+      const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", this.target, "-map", "0", "-c", "copy", "-metadata:s:v:0", `rotate=${this.info.rotation}`];
+      await runTool(this.tools.ffmpeg, [...args, ...(this.settings.format === "mp4" ? ["-movflags", "+faststart"] : []), "-f", this.settings.format, "-y", tagged], "ENCODE_FAILED", "Writing the rotation");
+      await rename(tagged, this.target);
+    } finally {
+      await rm(tagged, { force: true });
+    }
   }
 
   /** Stops ffmpeg at once (abort or failure). */
@@ -78,7 +95,6 @@ export class FrameEncoder {
       ...filters(info, width, height),
       ...videoCodec(settings),
       ...passthrough(tools), "-enc_time_base:v", tools.major >= 7 ? "demux" : "-1",
-      ...(info.rotation ? rotationMetadata(tools, info.rotation) : []),
       "-c:a", audioCopy ? "copy" : settings.format === "webm" ? "libopus" : "aac",
       ...(settings.format === "mp4" ? ["-movflags", "+faststart"] : []),
       "-f", settings.format, "-y", this.target,
@@ -111,11 +127,6 @@ function filters(info: VideoInfo, width: number, height: number): string[] {
   if (width % 2 || height % 2) chain.push("pad=ceil(iw/2)*2:ceil(ih/2)*2");
   if (info.sampleAspectRatio && info.sampleAspectRatio !== "1:1") chain.push(`setsar=${info.sampleAspectRatio.replace(":", "/")}`);
   return chain.length ? ["-vf", chain.join(",")] : [];
-}
-
-/** ffmpeg ≤ 6 writes the rotation from the `rotate` tag. */
-function rotationMetadata(tools: FfmpegPaths, rotation: number): string[] {
-  return tools.major >= 7 ? [] : ["-metadata:s:v:0", `rotate=${rotation}`];
 }
 
 /** ffmpeg ≥ 7 dropped the tag for a display-matrix option on the input (not autorotated). */
