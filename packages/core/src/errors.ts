@@ -18,6 +18,11 @@ export type Anime2dErrorCode =
   | "NO_FACE"
   | "UNSUPPORTED"
   | "ABORTED"
+  /** A worker pool's queue is full (`maxQueue`); retry later or raise it. */
+  | "QUEUE_FULL"
+  /** The worker running the job died (crash, out of memory); the pool replaced it. */
+  | "WORKER_CRASHED"
+
   /** Video needs ffmpeg and ffprobe (option `ffmpeg`, `ANIME2D_FFMPEG`, or PATH) and none was found. */
   | "FFMPEG_MISSING";
 

@@ -27,4 +27,6 @@ export type { TileOptions, TileSpec } from "./tiling/options.js";
 export type { Face, FaceBox, FaceLandmarks, DetectFacesOptions } from "./face/detect.js";
 export type { FaceMode, FaceBackground, FaceOptions } from "./face/options.js";
 export type { OneShotDetectOptions } from "./face/api.js";
+export type { BatchOptions, BatchResult, BatchProgressEvent } from "./batch.js";
+export type { WarmupOptions } from "./warmup.js";
 export type { FrozenStats, FrameOptions, TemporalOptions, TemporalMode } from "./video/index.js";

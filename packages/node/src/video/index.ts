@@ -6,12 +6,8 @@ import {
   stylizeFrames,
   throwIfAborted,
   type FramesOptions,
-  type FrameStylizer,
   type Stylizer,
   type StylizerOptions,
-  type DetectFacesOptions,
-  type Face,
-  type ImageInput,
 } from "@anime2d/core";
 import { findFfmpeg } from "./ffmpeg.js";
 import { probeVideo, type VideoInfo } from "./probe.js";
@@ -44,8 +40,8 @@ export interface StylizeVideoOptions extends Omit<FramesOptions, "onProgress">, 
   ffmpeg?: string;
   /** A stylizer to run the frames on (e.g. a shared one); default: one created for this call and disposed after. */
   stylizer?: Stylizer;
-  /** Options of the stylizer created when none is given (model folder, threads…). */
-  stylizerOptions?: StylizerOptions;
+  /** Options of the stylizer created when none is given (model folder, workers, threads…). */
+  stylizerOptions?: StylizerOptions & { worker?: boolean; workers?: number; maxQueue?: number };
 }
 
 /** What `stylizeVideo()` produced. */
@@ -86,7 +82,7 @@ export async function stylizeVideoWith(deps: VideoDeps, input: string, options: 
   let frames = 0;
   let shots = 0;
   try {
-    const stylized = stylizeFrames(decodeFrames(tools, input, info), frameStylizer(stylizer, deps, stylizerOptions), { ...frameOptions, signal });
+    const stylized = stylizeFrames(decodeFrames(tools, input, info), stylizer, { ...frameOptions, signal });
     for await (const { frame, image, shot } of stylized) {
       throwIfAborted(signal);
       await encoder.write(image, frame.timestamp);
@@ -111,19 +107,6 @@ export async function stylizeVideoWith(deps: VideoDeps, input: string, options: 
 /** The Node adapter's functions video runs on. */
 export interface VideoDeps {
   createStylizer(options?: StylizerOptions): Stylizer;
-  detectFaces(input: ImageInput, options?: DetectFacesOptions & Pick<StylizerOptions, "modelDir" | "threads">): Promise<Face[]>;
-}
-
-/** The stylizer as video uses it; faces are found with the stylizer's detector when it has one. */
-function frameStylizer(stylizer: Stylizer, deps: VideoDeps, options: StylizerOptions = {}): FrameStylizer {
-  const measure = stylizer.measureStatistics?.bind(stylizer);
-  if (!measure) throw new Anime2dError("UNSUPPORTED", "This stylizer cannot measure statistics; use createStylizer().");
-  const own = (stylizer as Stylizer & { detectFaces?: FrameStylizer["detectFaces"] }).detectFaces?.bind(stylizer);
-  return {
-    stylize: (frame, o) => stylizer.stylize(frame, o),
-    measureStatistics: measure,
-    detectFaces: own ?? ((frame, o) => deps.detectFaces(frame, { ...o, modelDir: options.modelDir, threads: options.threads })),
-  };
 }
 
 function formatOf(output: string | undefined): VideoFormat {
