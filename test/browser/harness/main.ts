@@ -1,5 +1,7 @@
 // The public browser API, as a bundled app sees it (the build maps @anime2d/web to dist/web), handed to the tests with a few helpers.
 import * as anime2d from "@anime2d/web";
+// For tests that decode the library's video output back in the page.
+import * as mediabunny from "mediabunny";
 
 /** Pixels as JSON-friendly base64, so large images cross to the test quickly. */
 function pixels(image: { data: Uint8ClampedArray | Uint8Array; width: number; height: number; channels: number }) {
@@ -9,5 +11,5 @@ function pixels(image: { data: Uint8ClampedArray | Uint8Array; width: number; he
   return { width: image.width, height: image.height, channels: image.channels, data: btoa(s) };
 }
 
-Object.assign(globalThis, { anime2d, pixels });
+Object.assign(globalThis, { anime2d, pixels, mediabunny });
 document.title = "ready";

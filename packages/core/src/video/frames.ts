@@ -15,6 +15,8 @@ export interface VideoFrame {
   image: RgbImage;
   /** Presentation time in seconds. */
   timestamp: number;
+  /** Display duration in seconds, when the source says. */
+  duration?: number;
 }
 
 /** A stylized frame, in input order. */

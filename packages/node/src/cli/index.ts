@@ -9,6 +9,7 @@ type Subcommand = (argv: string[]) => Promise<number>;
 /** Subcommand name → its module. `stylize` is also what runs when no subcommand is named. */
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   stylize: async () => (await import("./stylize.js")).run,
+  video: async () => (await import("./video.js")).run,
 };
 
 /** Runs the CLI; resolves to the process exit code. */
