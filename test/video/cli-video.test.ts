@@ -25,7 +25,7 @@ beforeAll(() => {
 });
 afterAll(() => clips?.cleanup());
 
-describe("anime2d video (built package)", () => {
+describe("anime2d video (built package)", { timeout: 300_000 }, () => {
   it("writes one MP4 per input with the input's frames and sound", async () => {
     const out = join(clips.dir, "cli-out");
     const r = await cli(["video", clips.audio, "--style", "cute", "--face", "off", "--out", out]);

@@ -9,11 +9,11 @@ export interface Clips {
   dir: string;
   /** Slow pan over a landscape, 320×180, 24 fps, 1 s. */
   pan: string;
-  /** A still photo with sensor-like noise changing every frame, 320×180, 24 fps, 1 s. */
+  /** A still photo with sensor-like noise changing every frame, 192×108, 24 fps, 1 s. */
   noise: string;
-  /** A hard cut between two photos at 0.5 s, 320×180, 24 fps, 1 s. */
+  /** A hard cut between two photos at 0.5 s, 192×108, 24 fps, 1 s. */
   cut: string;
-  /** A portrait with a face, slowly panning, 256×256, 12 fps, 1 s. */
+  /** A portrait with a face, slowly panning, 256×256, 8 fps, 1 s. */
   portrait: string;
   /** The pan with a 440 Hz AAC track. */
   audio: string;
@@ -28,6 +28,9 @@ export function ffmpeg(...args: string[]): string {
   return execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args], { encoding: "utf8" });
 }
 
+/** Size of the noise and cut clips (run with hayao, the slower generator). */
+export const SMALL = { width: 192, height: 108 };
+
 export function makeClips(): Clips {
   const dir = mkdtempSync(join(tmpdir(), "anime2d-video-"));
   const at = (name: string) => join(dir, name);
@@ -35,14 +38,14 @@ export function makeClips(): Clips {
   const still = (file: string, filter: string, out: string, fps = 24) =>
     ffmpeg("-loop", "1", "-framerate", String(fps), "-i", photo(file), "-vf", `${filter},setsar=1`, "-t", "1", ...x264, at(out));
   still("china.jpg", "scale=480:-2,crop=320:180:x='t*40':y=60", "pan.mp4");
-  still("coffee.png", "scale=320:180,noise=alls=10:allf=t", "noise.mp4");
+  still("coffee.png", "scale=192:108,noise=alls=10:allf=t", "noise.mp4");
   ffmpeg(
     "-loop", "1", "-framerate", "24", "-t", "0.5", "-i", photo("china.jpg"),
     "-loop", "1", "-framerate", "24", "-t", "0.5", "-i", photo("rocket.jpg"),
-    "-filter_complex", "[0:v]scale=320:180,setsar=1[a];[1:v]scale=320:180,setsar=1[b];[a][b]concat=n=2:v=1[v]",
+    "-filter_complex", "[0:v]scale=192:108,setsar=1[a];[1:v]scale=192:108,setsar=1[b];[a][b]concat=n=2:v=1[v]",
     "-map", "[v]", ...x264, at("cut.mp4"),
   );
-  still("astronaut.png", "scale=288:288,crop=256:256:x='t*24':y=16", "portrait.mp4", 12);
+  still("astronaut.png", "scale=288:288,crop=256:256:x='t*24':y=16", "portrait.mp4", 8);
   ffmpeg("-i", at("pan.mp4"), "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-shortest", at("audio.mp4"));
   ffmpeg("-i", at("audio.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", at("rotated.mp4"));
   // Keep frames 0–5, then every third: gaps of 1/24 s and 1/8 s in one stream.

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStylizer, isAnime2dError, stylizeVideo, type Stylizer } from "@anime2d/node";
-import { decodeAll, makeClips, probe, psnr, type Clips } from "./clips.js";
+import { decodeAll, makeClips, probe, psnr, SMALL, type Clips } from "./clips.js";
 
 let clips: Clips;
 let stylizer: Stylizer;
@@ -32,7 +32,8 @@ function expectSameStreams(input: string, output: string) {
   return { a, b, frame };
 }
 
-describe("stylizeVideo (Node, ffmpeg pipes)", () => {
+// Generous: the models share two cores with whatever else runs.
+describe("stylizeVideo (Node, ffmpeg pipes)", { timeout: 300_000 }, () => {
   it("keeps frame count, duration and size; frames are the stylized input frames", async () => {
     const output = join(clips.dir, "pan-out.mp4");
     const events: number[] = [];
@@ -91,40 +92,41 @@ describe("stylizeVideo (Node, ffmpeg pipes)", () => {
 
   it("a hard cut starts a new shot with its own statistics", async () => {
     const output = join(clips.dir, "cut-out.mp4");
-    const result = await stylizeVideo(clips.cut, { ...hayao, output, stylizer });
+    const result = await stylizeVideo(clips.cut, { ...hayao, output, stylizer, steady: 0 });
     expect(result.shots).toBe(2);
     expectSameStreams(clips.cut, output);
     // Each shot is a still: its frozen statistics are its own, so every frame matches a
     // stylization of that shot's frame alone, on both sides of the cut.
-    const inFrames = decodeAll(clips.cut, 320, 180);
-    const outFrames = decodeAll(output, 320, 180);
+    const inFrames = decodeAll(clips.cut, SMALL.width, SMALL.height);
+    const outFrames = decodeAll(output, SMALL.width, SMALL.height);
     for (const i of [2, 20]) {
-      const alone = await stylizer.stylize({ data: inFrames[i], width: 320, height: 180, channels: 3 }, hayao);
+      const alone = await stylizer.stylize({ data: inFrames[i], ...SMALL, channels: 3 }, hayao);
       expect(psnr(outFrames[i], alone.data)).toBeGreaterThan(28);
     }
     // And the two shots' statistics differ: the second shot run with the first's would not match.
-    const frame20 = { data: inFrames[20], width: 320, height: 180, channels: 3 as const };
-    const first = await stylizer.measureStatistics!([{ data: inFrames[0], width: 320, height: 180, channels: 3 }], hayao);
+    const frame20 = { data: inFrames[20], ...SMALL, channels: 3 as const };
+    const first = await stylizer.measureStatistics!([{ data: inFrames[0], ...SMALL, channels: 3 }], hayao);
     const wrong = await stylizer.stylize(frame20, { ...hayao, statistics: first });
     const right = await stylizer.stylize(frame20, hayao);
     expect(psnr(outFrames[20], wrong.data)).toBeLessThan(psnr(outFrames[20], right.data) - 5);
   });
 
-  it("frozen statistics flicker less than per-frame on a still shot with noise", async () => {
+  it("frozen statistics with steady blending flicker less than per-frame on a still shot with noise", async () => {
     const flicker = async (temporal: "frozen" | "per-frame") => {
       const output = join(clips.dir, `noise-${temporal}.mp4`);
       await stylizeVideo(clips.noise, { ...hayao, output, stylizer, temporal, crf: 10 });
-      return meanFrameChange(decodeAll(output, 320, 180));
+      return meanFrameChange(decodeAll(output, SMALL.width, SMALL.height));
     };
     const [perFrame, frozen] = [await flicker("per-frame"), await flicker("frozen")];
-    expect(frozen).toBeLessThan(perFrame);
-    console.log(`noise clip, mean frame-to-frame change: per-frame ${perFrame.toFixed(2)}, frozen ${frozen.toFixed(2)}, input ${meanFrameChange(decodeAll(clips.noise, 320, 180)).toFixed(2)}`);
+    // bench:video measures about 0.3 (noise clip, hayao); the bound leaves room for the codec.
+    expect(frozen).toBeLessThan(perFrame * 0.6);
+    console.log(`noise clip, mean frame-to-frame change: per-frame ${perFrame.toFixed(2)}, frozen ${frozen.toFixed(2)}, input ${meanFrameChange(decodeAll(clips.noise, SMALL.width, SMALL.height)).toFixed(2)}`);
   });
 
   it("face mode on video: faces are found, smoothed and pasted on every frame", async () => {
     const output = join(clips.dir, "portrait-out.mp4");
     const result = await stylizeVideo(clips.portrait, { style: "cute", face: "auto", output, stylizer });
-    expect(result.frames).toBe(12);
+    expect(result.frames).toBe(8);
     expectSameStreams(clips.portrait, output);
     // The face region differs from a background-only run: the face pass ran.
     const [first] = decodeAll(output, 256, 256);

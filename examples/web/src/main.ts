@@ -25,6 +25,8 @@ let queue = Promise.resolve();
 
 renderStyles(listStyles());
 wireInputs();
+// Live camera mode lives in its own module (and chunk).
+void import("./camera.js").then((camera) => camera.mountCamera($("camera")));
 stylizer.runtimeInfo().then((info) => ($("runtime").textContent = ` · ${info.backend}, ${info.threads} thread${info.threads > 1 ? "s" : ""}`));
 
 function renderStyles(styles: StyleInfo[]): void {
