@@ -94,7 +94,7 @@ try {
 
   // 3. Speed and overhead, interleaved: raw model time per frame vs the whole pipeline.
   if (!args.includes("--skip-speed")) {
-    console.log(`\n## Speed (${speedFrames} frames of a slow pan, ${style}, in-thread stylizer)\n`);
+    console.log(`\n## Speed (${speedFrames} frames of a slow pan, ${style}, createStylizer() defaults: worker pool)\n`);
     console.log("| size | raw stylize() per frame | stylizeVideo per frame | frames/s | pipeline overhead |");
     console.log("|---|---|---|---|---|");
     for (const [w, h] of [[640, 360], [1280, 720]]) {

@@ -71,6 +71,9 @@ describe("demo page: live camera mode", () => {
       await expect.poll(frames, { timeout: 120_000 }).toBeGreaterThan(before + 2);
       await page.click("[data-testid=camera-start]"); // stop
       expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+    } catch (error) {
+      console.log(log.slice(-20).join("\n"));
+      throw error;
     } finally {
       await context.close();
       await server.close();

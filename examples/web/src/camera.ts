@@ -32,11 +32,11 @@ export function mountCamera(root: HTMLElement): void {
     }
     button.disabled = true;
     try {
-      running = await startLoop(canvas, () => select.value, (rate, frames) => {
+      running = await startLoop(canvas, () => select.value, (rate, frames, style) => {
         fps.textContent = `${rate.toFixed(1)} fps`;
         fps.dataset.fps = rate.toFixed(2);
         fps.dataset.frames = String(frames);
-        canvas.dataset.style = select.value;
+        canvas.dataset.style = style;
       });
       button.textContent = "Stop camera";
     } catch (error) {
@@ -47,7 +47,7 @@ export function mountCamera(root: HTMLElement): void {
   });
 }
 
-async function startLoop(canvas: HTMLCanvasElement, style: () => string, report: (fps: number, frames: number) => void): Promise<{ stop(): void }> {
+async function startLoop(canvas: HTMLCanvasElement, style: () => string, report: (fps: number, frames: number, style: string) => void): Promise<{ stop(): void }> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
   const video = document.createElement("video");
   video.muted = true;
@@ -70,19 +70,21 @@ async function startLoop(canvas: HTMLCanvasElement, style: () => string, report:
       const side = Math.min(video.videoWidth, video.videoHeight);
       grabContext.drawImage(video, (video.videoWidth - side) / 2, (video.videoHeight - side) / 2, side, side, 0, 0, SIDE, SIDE);
       const pixels = grabContext.getImageData(0, 0, SIDE, SIDE);
+      const current = style();
       try {
-        const out = await stylizer.stylize(pixels, { style: style(), face: "off" });
+        const out = await stylizer.stylize(pixels, { style: current, face: "off" });
         if (stopped) break;
         context.putImageData(out.toImageData(), 0, 0);
       } catch (error) {
-        if (!stopped) console.warn("camera frame failed", error);
+        if (!stopped) console.warn(`camera frame failed: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
       const now = performance.now();
       times.push(now);
       while (times.length > 1 && now - times[0] > 2000) times.shift();
       frames++;
-      if (times.length > 1) report(((times.length - 1) * 1000) / (now - times[0]), frames);
+      if (times.length > 1) report(((times.length - 1) * 1000) / (now - times[0]), frames, current);
     }
   };
   void loop();
