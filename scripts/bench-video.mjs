@@ -2,7 +2,7 @@
 // shot with sensor noise, per-shot statistics on a cut, frames/s at 640×360 and 1280×720, and
 // the pipeline's overhead over raw model time per frame (measured interleaved in one run).
 // Run after `npm run build`:
-//   ANIME2D_MODEL_DIR=../shared/models node scripts/bench-video.mjs [--style hayao] [--frames 12] [--skip-speed]
+//   ANIME2D_MODEL_DIR=../shared/models node scripts/bench-video.mjs [--style hayao] [--frames 12] [--skip-speed] [--skip-flicker]
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,6 +49,7 @@ const stylizer = createStylizer({ threads });
 const face = "off";
 console.log(`# anime2d video bench (style ${style}, ${threads} threads)\n`);
 try {
+  if (!args.includes("--skip-flicker")) {
   // 1. Flicker on a still shot with sensor-like noise.
   stillClip("coffee.png", "320:180", 2, "noise=alls=10:allf=t,", "noise.mp4");
   const input = join(dir, "noise.mp4");
@@ -90,6 +91,8 @@ try {
     const alone = await stylizer.stylize(asImage(cutIn[i]), { style, face });
     const carried = await stylizer.stylize(asImage(cutIn[i]), { style, face, statistics: firstStats });
     console.log(`| ${i} (shot ${i < 12 ? 1 : 2}) | ${psnr(cutOut[i], alone.data).toFixed(1)} dB | ${psnr(cutOut[i], carried.data).toFixed(1)} dB |`);
+  }
+
   }
 
   // 3. Speed and overhead, interleaved: raw model time per frame vs the whole pipeline.

@@ -1,4 +1,4 @@
-import { Anime2dError, asAnime2dError, stylizeFrames, throwIfAborted, type FramesOptions, type RawImage, type VideoFrame } from "@anime2d/core";
+import { Anime2dError, asAnime2dError, splitAlpha, stylizeFrames, throwIfAborted, type FramesOptions, type RawImage, type VideoFrame } from "@anime2d/core";
 import type { WebStylizer } from "./local-stylizer.js";
 
 /** Progress of the browser's `stylizeVideo()`, after each frame encoded. */
@@ -139,14 +139,8 @@ async function audioPlan(mb: Mediabunny, output: InstanceType<Mediabunny["Output
 }
 
 function toRgb(image: ImageData) {
-  const n = image.width * image.height;
-  const rgb = new Uint8ClampedArray(n * 3);
-  for (let i = 0; i < n; i++) {
-    rgb[i * 3] = image.data[i * 4];
-    rgb[i * 3 + 1] = image.data[i * 4 + 1];
-    rgb[i * 3 + 2] = image.data[i * 4 + 2];
-  }
-  return { data: rgb, width: image.width, height: image.height };
+  const { rgb, width, height } = splitAlpha({ data: image.data, width: image.width, height: image.height, channels: 4 });
+  return { data: rgb, width, height };
 }
 
 function toImageData(image: RawImage): ImageData {

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { Anime2dError, type RawImage } from "@anime2d/core";
+import { Anime2dError, splitAlpha, type RawImage } from "@anime2d/core";
 import { rename, rm } from "node:fs/promises";
 import { lastLines, runTool, spawnTool, type FfmpegPaths } from "./ffmpeg.js";
 import { matroskaFrame, matroskaHeader } from "./matroska.js";
@@ -46,7 +46,7 @@ export class FrameEncoder {
   async write(image: RawImage, timestamp: number): Promise<void> {
     if (!this.process) this.start(image.width, image.height, timestamp);
     const stdin = this.process!.child.stdin!;
-    const rgb = image.channels === 3 ? image.data : dropAlpha(image);
+    const rgb = splitAlpha(image).rgb;
     for (const part of matroskaFrame(timestamp - this.firstTime, new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length))) {
       if (!stdin.write(part)) await Promise.race([once(stdin, "drain"), this.failure()]);
     }
@@ -132,15 +132,4 @@ function filters(info: VideoInfo, width: number, height: number): string[] {
 /** ffmpeg ≥ 7 dropped the tag for a display-matrix option on the input (not autorotated). */
 function displayRotation(tools: FfmpegPaths, rotation: number): string[] {
   return tools.major >= 7 && rotation ? ["-autorotate", "0", "-display_rotation", String(rotation)] : [];
-}
-
-function dropAlpha(image: RawImage): Uint8ClampedArray {
-  const n = image.width * image.height;
-  const out = new Uint8ClampedArray(n * 3);
-  for (let i = 0; i < n; i++) {
-    out[i * 3] = image.data[i * 4];
-    out[i * 3 + 1] = image.data[i * 4 + 1];
-    out[i * 3 + 2] = image.data[i * 4 + 2];
-  }
-  return out;
 }
