@@ -33,6 +33,8 @@ renderStylesPanel($("styles"), $("licence"), (picked) => {
 });
 wireOptions(restyleAll);
 wireDrop();
+// Live camera mode lives in its own module (and chunk).
+void import("./camera.js").then((camera) => camera.mountCamera($("camera")));
 stylizer.runtimeInfo().then((info) => ($("runtime").textContent = ` · ${info.backend}, ${info.threads} thread${info.threads > 1 ? "s" : ""}`));
 
 function wireDrop(): void {

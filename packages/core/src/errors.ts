@@ -23,7 +23,10 @@ export type Anime2dErrorCode =
   /** A worker pool's queue is full (`maxQueue`); retry later or raise it. */
   | "QUEUE_FULL"
   /** The worker running the job died (crash, out of memory); the pool replaced it. */
-  | "WORKER_CRASHED";
+  | "WORKER_CRASHED"
+
+  /** Video needs ffmpeg and ffprobe (option `ffmpeg`, `ANIME2D_FFMPEG`, or PATH) and none was found. */
+  | "FFMPEG_MISSING";
 
 /**
  * The one error type anime2d throws. `code` is stable across versions;

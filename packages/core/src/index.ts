@@ -37,3 +37,4 @@ export * from "./optimize/index.js";
 export * from "./optimize/cache.js";
 export * from "./optimize/int8-qdq.js";
 export * from "./optimize/int8-registry.js";
+export * from "./video/index.js";

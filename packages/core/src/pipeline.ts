@@ -14,9 +14,10 @@ import type { TileOptions } from "./tiling/options.js";
 import { runModelPass } from "./tiling/run-auto.js";
 import type { FinishOptions } from "./finish/options.js";
 import { finishImage, planFinish } from "./finish/finish.js";
+import type { FrameOptions } from "./video/options.js";
 
 /** Options of one `stylize()` call. */
-export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions, InputLimitOptions {
+export interface StylizeOptions extends FaceOptions, TileOptions, FinishOptions, InputLimitOptions, FrameOptions {
   /** Registered style id (see `listStyles()`); default `"hayao"`. */
   style?: StyleId;
   /** 0..1: how much of the stylized image to mix over the original (default 1). */

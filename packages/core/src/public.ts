@@ -39,3 +39,4 @@ export type { Precision } from "./optimize/int8-registry.js";
 export type { OptimizeReport } from "./optimize/index.js";
 export type { BatchOptions, BatchResult, BatchProgressEvent } from "./batch.js";
 export type { WarmupOptions } from "./warmup.js";
+export type { FrozenStats, FrameOptions, TemporalOptions, TemporalMode } from "./video/index.js";

@@ -8,6 +8,7 @@ import type { UpscaleOptions } from "./finish/upscale-api.js";
 import type { WarmupOptions } from "./warmup.js";
 import { stylizeMany, type BatchOptions, type BatchResult } from "./batch.js";
 import { runOperation } from "./worker/host.js";
+import type { FrozenStats } from "./video/statistics.js";
 
 /** Options of {@link Stylizer}s: where models come from, threads, and defaults for each call. */
 export interface StylizerOptions extends ModelPoolOptions, StylizeOptions {}
@@ -31,6 +32,12 @@ export interface Stylizer<Image extends AnimeImage = AnimeImage> {
   stylizeMany(inputs: Iterable<ImageInput> | AsyncIterable<ImageInput>, options?: BatchOptions): AsyncIterable<BatchResult<Image>>;
   /** Opens the given styles' models and runs them once per size, so the first request is not slow. */
   warmup(options?: WarmupOptions): Promise<void>;
+  /**
+   * Measures the style generator's normalisation statistics on several images (a video
+   * shot's first frames), to pass as `statistics` to `stylize()`; `undefined` for styles
+   * without global statistics.
+   */
+  measureStatistics(frames: ImageInput[], options?: StylizeOptions): Promise<FrozenStats | undefined>;
   /** Releases the ONNX Runtime sessions (and ends the workers, for worker stylizers). */
   dispose(): Promise<void>;
 }
@@ -44,6 +51,7 @@ export function createStylizerFor(platform: Platform, options: StylizerOptions =
     detectFaces: (input, callOptions) => runOperation(ctx, "detectFaces", input, callOptions) as Promise<Face[]>,
     upscale: (input, callOptions) => runOperation(ctx, "upscale", input, callOptions) as Promise<AnimeImage>,
     stylizeMany: (inputs, batchOptions) => stylizeMany(stylizer, inputs, batchOptions),
+    measureStatistics: (frames, callOptions) => runOperation(ctx, "measureStatistics", frames, { ...defaults, ...callOptions }) as Promise<FrozenStats | undefined>,
     warmup: async (warmupOptions) => void (await runOperation(ctx, "warmup", undefined as never, warmupOptions)),
     dispose: () => ctx.pool.dispose(),
   };

@@ -23,6 +23,7 @@ import {
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
 import { createWorkerStylizer, sharedWorkerStylizer, type WorkerPoolOptions } from "./pool.js";
+import { stylizeVideoWith, type StylizeVideoOptions, type StylizeVideoResult } from "./video/index.js";
 
 readEnvironment();
 
@@ -83,6 +84,21 @@ export function upscale(input: ImageInput, options: UpscaleOptions = {}): Promis
   return sharedWorkerStylizer({ modelDir, threads }).upscale(input, callOptions);
 }
 
+/**
+ * Stylizes a video file into a new one (MP4 H.264 by default, or WebM) with its sound,
+ * frame count, timing (variable frame rate too), size and rotation. Each shot's
+ * normalisation statistics are frozen so the style does not flicker (`temporal: "per-frame"`
+ * for the peers' behaviour). Needs ffmpeg: the `ffmpeg` option, `ANIME2D_FFMPEG`, or PATH.
+ *
+ * @param input - a video file path (anything ffmpeg reads).
+ * @param options - output, format, crf, preset, style and every `stylize()` option, temporal,
+ *   cutThreshold, statsFrames, onProgress (frames, fps), signal (stops ffmpeg, removes the partial file).
+ * @throws {@link Anime2dError}: `FFMPEG_MISSING`, `DECODE_FAILED`, `ENCODE_FAILED`, `ABORTED`…
+ */
+export function stylizeVideo(input: string, options?: StylizeVideoOptions): Promise<StylizeVideoResult> {
+  return stylizeVideoWith({ createStylizer }, input, options);
+}
+
 function readEnvironment(): void {
   const e = process.env;
   if (e.ANIME2D_MODEL_DIR) env.modelDir = e.ANIME2D_MODEL_DIR;
@@ -96,5 +112,6 @@ export { sharpCodec } from "./codec.js";
 export { defaultCacheDir } from "./io.js";
 export { toNdarray } from "./ndarray.js";
 export { defaultPoolShape, DEFAULT_MAX_QUEUE, type WorkerPoolOptions } from "./pool.js";
+export type { StylizeVideoOptions, StylizeVideoResult, VideoProgress, VideoFormat, VideoInfo } from "./video/index.js";
 export * from "@anime2d/core/public";
 export { modelStatus, fetchModels, importModels, modelCacheDir, type FetchModelsOptions, type ImportResult } from "./models.js";

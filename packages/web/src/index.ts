@@ -31,6 +31,7 @@ import { assertBrowser, createLocalStylizer, type WebStylizer } from "./local-st
 import type { WebAnimeImage } from "./output.js";
 import type { WebRuntimeOptions } from "./runtime.js";
 import { createWorkerStylizer, type WorkerOptions } from "./worker-client.js";
+import { stylizeVideoWith, type WebVideoOptions } from "./video.js";
 
 /** Options of the browser's {@link createStylizer}. */
 export interface WebStylizerOptions extends StylizerOptions, WebRuntimeOptions {
@@ -97,7 +98,19 @@ export async function upscale(input: ImageInput, options?: UpscaleOptions): Prom
   return new WebResult(out.toRawImage(), platform);
 }
 
+/**
+ * Stylizes a video (Blob/File) into a new one with WebCodecs: frames run on a worker
+ * stylizer (or `options.stylizer`), each shot with frozen statistics, audio copied,
+ * timestamps and rotation kept. Resolves to a WebM Blob (or MP4 with `format: "mp4"`).
+ * @throws {@link Anime2dError}: `UNSUPPORTED` without WebCodecs, `DECODE_FAILED`, `ABORTED`…
+ */
+export function stylizeVideo(file: Blob, options?: WebVideoOptions): Promise<Blob> {
+  assertBrowser();
+  return stylizeVideoWith(() => createStylizer({ worker: true }), file, options);
+}
+
 export { WebAnimeImage } from "./output.js";
+export type { WebVideoOptions, WebVideoProgress } from "./video.js";
 export { webEnv, type WebBackend, type WasmPaths, type WebRuntimeOptions, type RuntimeInfo } from "./runtime.js";
 export type { WebStylizer } from "./local-stylizer.js";
 export type { WorkerOptions } from "./worker-client.js";

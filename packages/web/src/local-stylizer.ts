@@ -48,6 +48,10 @@ export function createLocalStylizer(options: StylizerOptions & WebRuntimeOptions
       return new WebAnimeImage((await stylizer.upscale(input, callOptions)).toRawImage(), platform);
     },
     stylizeMany: (inputs, batchOptions) => stylizeMany(stylizer, inputs, batchOptions),
+    async measureStatistics(frames, callOptions) {
+      assertBrowser();
+      return (await ready()).stylizer.measureStatistics(frames, callOptions);
+    },
     async warmup(warmupOptions) {
       assertBrowser();
       await (await ready()).stylizer.warmup(warmupOptions);

@@ -2,6 +2,8 @@
 import * as anime2d from "@anime2d/web";
 // WebGPU is opt-in; the harness offers it (tests without a GPU see the logged fallback, bench:web uses it).
 import "@anime2d/webgpu";
+// For tests that decode the library's video output back in the page.
+import * as mediabunny from "mediabunny";
 
 /** Pixels as JSON-friendly base64, so large images cross to the test quickly. */
 function pixels(image: { data: Uint8ClampedArray | Uint8Array; width: number; height: number; channels: number }) {
@@ -11,5 +13,5 @@ function pixels(image: { data: Uint8ClampedArray | Uint8Array; width: number; he
   return { width: image.width, height: image.height, channels: image.channels, data: btoa(s) };
 }
 
-Object.assign(globalThis, { anime2d, pixels });
+Object.assign(globalThis, { anime2d, pixels, mediabunny });
 document.title = "ready";

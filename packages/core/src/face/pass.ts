@@ -18,6 +18,8 @@ export interface FacePlan {
   avatarSize: number;
   minScore: number;
   maxFaces: number;
+  /** Faces given by the caller (video: smoothed over time), used instead of detecting. */
+  faces?: Face[];
 }
 
 const DEFAULT_MAX_FACES = 16;
@@ -26,7 +28,7 @@ const DEFAULT_MAX_FACES = 16;
  * Applies the defaults (`"auto"` for portrait styles, else `"off"`) and checks every face
  * option, throwing `INVALID_OPTION` / `UNKNOWN_STYLE` before any work starts.
  */
-export function planFaces(options: FaceOptions, styleSpec: ModelSpec): FacePlan {
+export function planFaces(options: FaceOptions & { faces?: Face[] }, styleSpec: ModelSpec): FacePlan {
   const mode = options.face ?? (styleSpec.portrait ? "auto" : "off");
   if (!["off", "auto", "avatar"].includes(mode)) {
     throw new Anime2dError("INVALID_OPTION", `face must be "off", "auto" or "avatar", got ${JSON.stringify(options.face)}.`);
@@ -47,8 +49,11 @@ export function planFaces(options: FaceOptions, styleSpec: ModelSpec): FacePlan 
   if (!(Number.isInteger(maxFaces) && maxFaces >= 1)) {
     throw new Anime2dError("INVALID_OPTION", `maxFaces must be a positive integer, got ${options.maxFaces}.`);
   }
+  if (options.faces !== undefined && !Array.isArray(options.faces)) {
+    throw new Anime2dError("INVALID_OPTION", `faces must be an array of faces (as detectFaces() returns).`);
+  }
   const faceSpec = options.faceStyle === undefined ? styleSpec : getModel(options.faceStyle, "style");
-  return { mode, faceSpec, background, avatarSize, minScore, maxFaces };
+  return { mode, faceSpec, background, avatarSize, minScore, maxFaces, faces: options.faces };
 }
 
 /**
@@ -94,6 +99,7 @@ export async function avatarCrop(ctx: FaceContext, original: RgbImage, plan: Fac
 }
 
 async function detect(ctx: FaceContext, image: RgbImage, plan: FacePlan, maxFaces: number, progress: ProgressCallback, signal?: AbortSignal): Promise<Face[]> {
+  if (plan.faces) return plan.faces.filter((f) => f.score >= plan.minScore).slice(0, maxFaces);
   progress({ stage: "detect", model: "retinaface", progress: 0 });
   const faces = await detectInImage(ctx, image, { minScore: plan.minScore, maxFaces, signal }, progress);
   progress({ stage: "detect", model: "retinaface", progress: 1, total: faces.length });

@@ -5,6 +5,7 @@ import { runImageModel } from "../generate.js";
 import type { ProgressCallback } from "../progress.js";
 import type { TileOptions, TileSpec } from "./options.js";
 import { runTiled, type TiledRunOptions } from "./run-tiled.js";
+import { checkStats, runWithStatistics, type FrozenStats } from "../video/statistics.js";
 
 /** Images up to this many pixels run whole under `tile: "auto"` (1 MP). */
 export const DEFAULT_TILE_PIXELS = 1024 * 1024;
@@ -54,16 +55,23 @@ function checkSpec(spec: TileSpec, scale: number): Omit<TiledRunOptions, "signal
 export async function runModelPass(
   model: LoadedModel,
   image: RgbImage,
-  options: TileOptions & { signal?: AbortSignal; onProgress?: ProgressCallback },
+  options: TileOptions & { signal?: AbortSignal; onProgress?: ProgressCallback; statistics?: FrozenStats },
 ): Promise<RgbImage> {
   const { spec } = model;
   const progress = options.onProgress ?? (() => {});
   const tiling = resolveTiling(options, image.width, image.height, spec.scale ?? 1);
   throwIfAborted(options.signal);
+  const { statistics } = options;
+  if (statistics) checkStats(model, statistics);
   progress({ stage: "inference", model: spec.id, progress: 0 });
-  const result = tiling
+  // Given statistics (a video shot's) replace the image's own, whole or tiled.
+  const frozenWhole = statistics && !tiling ? await runWithStatistics(model, image, statistics) : undefined;
+  const result = frozenWhole
+    ? frozenWhole
+    : tiling
     ? await runTiled(model, image, {
         ...tiling,
+        statistics: statistics?.tensors,
         signal: options.signal,
         onTile: (done, total) => progress({ stage: "tile", model: spec.id, done, total, progress: done / total }),
       })

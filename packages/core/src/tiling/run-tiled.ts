@@ -1,6 +1,6 @@
 import { throwIfAborted } from "../errors.js";
 import type { RgbImage } from "../image.js";
-import type { LoadedModel } from "../model-pool.js";
+import type { LoadedModel, TensorMap } from "../model-pool.js";
 import { runImageModel } from "../generate.js";
 import { frozenStatistics, measureStatistics } from "./frozen-stats.js";
 import { cropReflect } from "./pixels.js";
@@ -25,6 +25,8 @@ export interface TiledRunOptions {
   statsPixels?: number;
   /** Side of the statistics mosaic's patches in input pixels (default 128). */
   mosaicPatch?: number;
+  /** Statistics to harmonise with instead of measuring the image's (a video shot's). */
+  statistics?: TensorMap;
   /** Checked before every tile; an abort rejects with code `ABORTED`. */
   signal?: AbortSignal;
   /** Called after each tile with the number done and the total. */
@@ -54,7 +56,7 @@ export async function runTiled(model: LoadedModel, image: RgbImage, options: Til
   });
   throwIfAborted(options.signal);
   // One tile is the padded image itself: the whole-image run is the same work, and exact.
-  if (plan.count === 1) {
+  if (plan.count === 1 && !options.statistics) {
     const whole = await runImageModel(model, image);
     options.onTile?.(1, 1);
     return whole;
@@ -63,9 +65,9 @@ export async function runTiled(model: LoadedModel, image: RgbImage, options: Til
 }
 
 async function tileRunner(model: LoadedModel, image: RgbImage, options: TiledRunOptions): Promise<TileRunner> {
-  const frozen = options.harmonise ? await frozenStatistics(model) : undefined;
+  const frozen = options.harmonise || options.statistics ? await frozenStatistics(model) : undefined;
   if (!frozen) return (tile) => runImageModel(model, tile);
-  const stats = await measureStatistics(frozen, image, options.statsPixels, options.mosaicPatch);
+  const stats = options.statistics ?? (await measureStatistics(frozen, image, options.statsPixels, options.mosaicPatch));
   throwIfAborted(options.signal);
   return (tile) => frozen.runTile(tile, stats);
 }

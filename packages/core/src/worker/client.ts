@@ -7,6 +7,7 @@ import type { StylizeOptions } from "../pipeline.js";
 import type { ProgressCallback } from "../progress.js";
 import type { Stylizer } from "../stylizer.js";
 import { stylizeMany } from "../batch.js";
+import type { FrozenStats } from "../video/statistics.js";
 import type { WorkerPool } from "./pool.js";
 import { splitOptions, type WireResult } from "./protocol.js";
 
@@ -40,6 +41,13 @@ export function createPooledStylizer<Image extends AnimeImage>(options: PooledSt
     detectFaces: async (input, callOptions?: DetectFacesOptions) => value(await call("detectFaces", input, callOptions)) as Face[],
     upscale: async (input, callOptions?: UpscaleOptions) => image(await call("upscale", input, callOptions)),
     stylizeMany: (inputs, batchOptions) => stylizeMany(stylizer, inputs, { concurrency: pool.size, ...batchOptions }),
+    async measureStatistics(frames, callOptions) {
+      const { wire, signal, onProgress } = splitOptions({ ...wireDefaults, ...callOptions } as { signal?: AbortSignal; onProgress?: ProgressCallback });
+      const prepared = await Promise.all(frames.map((frame) => prepareInput(frame)));
+      const input = prepared.map(([message]) => message);
+      const transfer = prepared.flatMap(([, moved]) => moved);
+      return value(await pool.run({ op: "measureStatistics", input, options: wire as Record<string, unknown>, transfer, signal, onProgress })) as FrozenStats | undefined;
+    },
     async warmup(warmupOptions = {}) {
       const { wire, signal, onProgress } = splitOptions(warmupOptions);
       await pool.runOnEach({ op: "warmup", input: undefined, options: wire as Record<string, unknown>, signal, onProgress });

@@ -7,6 +7,7 @@ import { AnimeImage } from "../output.js";
 import { stylizePipeline, type PipelineContext } from "../pipeline.js";
 import { registerModel } from "../registry.js";
 import { warmupPipeline } from "../warmup.js";
+import { measureStatisticsWith } from "../video/measure.js";
 import { toWire, transferables, type FromWorker, type ToWorker, type WireResult, type WorkerInit, type WorkerSetup } from "./protocol.js";
 
 /** One operation a worker (or an in-thread stylizer) can run: the pipeline's entry points. */
@@ -21,6 +22,7 @@ export const OPERATIONS: Record<string, Operation> = {
   detectFaces: detectFacesWith,
   upscale: upscalePipeline,
   warmup: warmupPipeline,
+  measureStatistics: measureStatisticsWith as Operation,
 };
 
 /** Runs a named operation of {@link OPERATIONS} on this thread. */

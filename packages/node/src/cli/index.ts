@@ -10,6 +10,7 @@ type Subcommand = (argv: string[]) => Promise<number>;
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   stylize: async () => (await import("./stylize.js")).run,
   models: async () => (await import("./models.js")).run,
+  video: async () => (await import("./video.js")).run,
 };
 
 /** Runs the CLI; resolves to the process exit code. */
