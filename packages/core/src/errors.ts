@@ -17,7 +17,15 @@ export type Anime2dErrorCode =
   | "INFERENCE_FAILED"
   | "NO_FACE"
   | "UNSUPPORTED"
-  | "ABORTED";
+  | "ABORTED"
+  /** The work queue is full; retry later (HTTP 429 with Retry-After from `anime2d serve`). */
+  | "QUEUE_FULL"
+  /** The work took longer than its time limit (the service's per-request timeout). */
+  | "TIMEOUT"
+  /** The bytes are not one of the accepted image formats (SVG, HTML, PDF… are refused by type, before decoding). */
+  | "UNSUPPORTED_FORMAT"
+  /** A job, result or route asked of `anime2d serve` does not exist (or has expired). */
+  | "NOT_FOUND";
 
 /**
  * The one error type anime2d throws. `code` is stable across versions;

@@ -25,6 +25,8 @@ import {
   type OneShotDetectOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
+import type { ServeOptions } from "./serve/options.js";
+import type { Anime2dServer } from "./serve/app.js";
 
 readEnvironment();
 
@@ -89,3 +91,19 @@ export { sharpCodec } from "./codec.js";
 export { defaultCacheDir } from "./io.js";
 export { toNdarray } from "./ndarray.js";
 export * from "@anime2d/core/public";
+
+/**
+ * Builds the anime2d HTTP service (`anime2d serve`): upload → stylize → download API, batch
+ * jobs, health checks and a web page, in-process or on BullMQ workers (`redis`). Fastify and
+ * BullMQ load only when this is called.
+ *
+ * ```ts
+ * const server = await createServer({ port: 8787 });
+ * console.log(await server.listen());
+ * ```
+ */
+export async function createServer(options?: ServeOptions): Promise<Anime2dServer> {
+  return (await import("./serve/app.js")).createServer(options);
+}
+export type { ServeOptions } from "./serve/options.js";
+export type { Anime2dServer } from "./serve/app.js";

@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Anime2dError, listStyles } from "../index.js";
+import { notFound, type Backend } from "./backend.js";
+import type { ServeConfig } from "./options.js";
+import { parseParams } from "./params.js";
+import type { ImageResult } from "./process-image.js";
+import { readUpload } from "./upload.js";
+
+type IdParams = { Params: { id: string } };
+type ItemParams = { Params: { id: string; n: string } };
+
+/** The HTTP API, on whichever backend runs the work. */
+export function registerRoutes(app: FastifyInstance, backend: Backend, config: ServeConfig): void {
+  app.get("/healthz", async () => ({ status: "ok", uptime: Math.round(process.uptime()), ...(await backend.stats()) }));
+
+  app.get("/readyz", async (_request, reply) => {
+    const readiness = await backend.readiness();
+    if (!readiness.ready) reply.code(503).header("retry-after", "5");
+    return readiness;
+  });
+
+  app.get("/v1/styles", async () => ({
+    default: config.style,
+    styles: listStyles().map(({ id, name, family, description, licence, commercialUse, portrait, home }) => ({ id, name, family, description, licence, commercialUse, portrait: portrait ?? false, home })),
+  }));
+
+  app.post("/v1/stylize", async (request, reply) => {
+    const { images, fields } = await readUpload(request, config, 1);
+    const params = parseParams(fields, config.style);
+    const result = await backend.stylize(images[0]!, params, whileConnected(request, reply));
+    return sendImage(reply, result);
+  });
+
+  app.post("/v1/jobs", async (request, reply) => {
+    const { images, fields } = await readUpload(request, config, config.maxBatch);
+    const id = await backend.createJob(images, parseParams(fields, config.style));
+    reply.code(202).header("location", `/v1/jobs/${id}`);
+    return { id, total: images.length, status: `/v1/jobs/${id}` };
+  });
+
+  app.get<IdParams>("/v1/jobs/:id", async (request) => {
+    const job = await backend.getJob(request.params.id);
+    if (!job) throw notFound(`Job ${request.params.id}`);
+    return { ...job, items: job.items.map((item) => ({ ...item, url: item.status === "done" ? `/v1/jobs/${job.id}/items/${item.index}` : undefined })) };
+  });
+
+  app.get<ItemParams>("/v1/jobs/:id/items/:n", async (request, reply) => {
+    const index = Number(request.params.n);
+    if (!Number.isInteger(index) || index < 0) throw notFound(`Item ${request.params.n} of job ${request.params.id}`);
+    return sendImage(reply, await backend.getResult(request.params.id, index));
+  });
+
+  app.delete<IdParams>("/v1/jobs/:id", async (request) => {
+    if (!(await backend.cancelJob(request.params.id))) throw notFound(`Job ${request.params.id}`);
+    return { id: request.params.id, cancelled: true };
+  });
+}
+
+function sendImage(reply: FastifyReply, result: ImageResult): FastifyReply {
+  return reply
+    .header("content-type", result.contentType)
+    .header("x-image-width", String(result.width))
+    .header("x-image-height", String(result.height))
+    .header("cache-control", "no-store")
+    .send(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.length));
+}
+
+/** A signal that fires when the client goes away before its answer was sent, cancelling its work. */
+function whileConnected(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) controller.abort(new Anime2dError("ABORTED", `The client of ${request.id} disconnected.`));
+  });
+  return controller.signal;
+}
