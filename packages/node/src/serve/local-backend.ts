@@ -80,12 +80,12 @@ export class LocalBackend implements Backend {
 
   async readiness(): Promise<Readiness> {
     const queue = this.queue.stats();
+    if (!this.queue.hasRoom()) return { ready: false, reason: "queue full", queue };
     try {
       await this.warmup();
     } catch (error) {
       return { ready: false, reason: `models not loadable: ${toHttpError(error).body.message}`, queue };
     }
-    if (!this.queue.hasRoom()) return { ready: false, reason: "queue full", queue };
     return { ready: true, queue };
   }
 

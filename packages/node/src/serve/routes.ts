@@ -68,8 +68,11 @@ function sendImage(reply: FastifyReply, result: ImageResult): FastifyReply {
 /** A signal that fires when the client goes away before its answer was sent, cancelling its work. */
 function whileConnected(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
+  const gone = () => controller.abort(new Anime2dError("ABORTED", `The client of ${request.id} disconnected.`));
+  // The client may have left while its body was being read, before this listener existed.
+  if (request.raw.socket.destroyed) gone();
   reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) controller.abort(new Anime2dError("ABORTED", `The client of ${request.id} disconnected.`));
+    if (!reply.raw.writableFinished) gone();
   });
   return controller.signal;
 }
