@@ -9,7 +9,8 @@ export default defineConfig([
   {
     // ESM: the API and the CLI share one chunk, so the CLI sees the same registry and env.
     ...shared,
-    entry: { index: "packages/node/src/index.ts", cli: "packages/node/src/cli/index.ts" },
+    // The worker entry is found beside the API (dist/node/worker.js) by the ESM and CJS builds.
+    entry: { index: "packages/node/src/index.ts", cli: "packages/node/src/cli/index.ts", worker: "packages/node/src/worker.ts" },
     outDir: "dist/node",
     format: ["esm"],
     platform: "node",
@@ -22,6 +23,8 @@ export default defineConfig([
     outDir: "dist/node",
     format: ["cjs"],
     platform: "node",
+    // import.meta.url locates the worker entry in the CJS build too.
+    shims: true,
     dts: { entry: { index: "packages/node/src/index.ts" } },
   },
   {

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../fixtures/paths.js";
-import { HTML, SVG, bombPng, form, json, photoBytes, start, waitFor, type Running } from "./helpers.js";
+import { HTML, SVG, bombPng, bytes, type Bytes, form, json, photoBytes, start, waitFor, type Running } from "./helpers.js";
 
 /** Every error answer is exactly `{ code, message }`, with no stack and no server path. */
 function expectCleanError(body: Record<string, unknown>, code: string): void {
@@ -13,7 +13,7 @@ function expectCleanError(body: Record<string, unknown>, code: string): void {
 
 describe("anime2d serve: endpoints", () => {
   let s: Running;
-  let small: Buffer;
+  let small: Bytes;
   beforeAll(async () => {
     s = await start({ style: "cute", resultTtl: 2, maxBodyBytes: 400_000, maxInputPixels: 4_000_000 });
     small = await photoBytes("astronaut.png", 96);
@@ -79,7 +79,7 @@ describe("anime2d serve: endpoints", () => {
   });
 
   it("refuses oversized bodies, pixel bombs, broken images and empty requests with their codes", async () => {
-    const big = Buffer.concat([small, Buffer.alloc(500_000)]);
+    const big = bytes(Buffer.concat([small, Buffer.alloc(500_000)]));
     for (const init of [
       { body: big, headers: { "content-type": "image/png" } },
       { body: form([{ bytes: big }]) },
@@ -92,7 +92,7 @@ describe("anime2d serve: endpoints", () => {
     expect(bomb.status).toBe(413);
     expectCleanError(bomb.body, "INPUT_TOO_LARGE");
     expect(bomb.body.message).toMatch(/60000×60000/);
-    const broken = await json(await fetch(`${s.url}/v1/stylize`, { method: "POST", body: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), headers: { "content-type": "image/jpeg" } }));
+    const broken = await json(await fetch(`${s.url}/v1/stylize`, { method: "POST", body: bytes(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])), headers: { "content-type": "image/jpeg" } }));
     expect(broken.status).toBe(422);
     expectCleanError(broken.body, "DECODE_FAILED");
     const empty = await json(await fetch(`${s.url}/v1/stylize`, { method: "POST", body: form([], { style: "cute" }) }));

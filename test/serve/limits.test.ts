@@ -11,7 +11,7 @@ describe("anime2d serve: queue, cancellation and timeouts", () => {
   });
 
   it("answers 429 with Retry-After when the queue is full, and 503 from /readyz", async () => {
-    s = await start({ concurrency: 1, maxQueue: 1 });
+    s = await start({ workers: 1, maxQueue: 1 });
     const image = await squarePhoto(256);
     // One runs, one waits: a third has no room.
     const tooMany = await json(await fetch(`${s.url}/v1/jobs`, { method: "POST", body: form([{ bytes: image }, { bytes: image }, { bytes: image }], { style: "cute" }) }));
@@ -35,7 +35,7 @@ describe("anime2d serve: queue, cancellation and timeouts", () => {
   });
 
   it("cancels the work of a client that disconnects while it waits", async () => {
-    s = await start({ concurrency: 1, maxQueue: 4 });
+    s = await start({ workers: 1, maxQueue: 4 });
     const big = await squarePhoto(512);
     const first = fetch(`${s.url}/v1/stylize?style=hayao`, { method: "POST", body: big, headers: { "content-type": "image/jpeg" } });
     const leaving = new AbortController();
@@ -50,7 +50,7 @@ describe("anime2d serve: queue, cancellation and timeouts", () => {
   });
 
   it("cancels a batch job with DELETE; unfinished items are marked cancelled", async () => {
-    s = await start({ concurrency: 1, maxQueue: 8 });
+    s = await start({ workers: 1, maxQueue: 8 });
     const big = await squarePhoto(512);
     const created = await json(await fetch(`${s.url}/v1/jobs`, { method: "POST", body: form([big, big, big, big].map((bytes) => ({ bytes })), { style: "hayao" }) }));
     const id = created.body.id;

@@ -18,8 +18,10 @@ export type Anime2dErrorCode =
   | "NO_FACE"
   | "UNSUPPORTED"
   | "ABORTED"
-  /** The work queue is full; retry later (HTTP 429 with Retry-After from `anime2d serve`). */
+  /** A worker pool's queue is full (`maxQueue`); retry later or raise it (HTTP 429 with Retry-After from `anime2d serve`). */
   | "QUEUE_FULL"
+  /** The worker running the job died (crash, out of memory); the pool replaced it. */
+  | "WORKER_CRASHED"
   /** The work took longer than its time limit (the service's per-request timeout). */
   | "TIMEOUT"
   /** The bytes are not one of the accepted image formats (SVG, HTML, PDF… are refused by type, before decoding). */

@@ -27,3 +27,5 @@ export type { TileOptions, TileSpec } from "./tiling/options.js";
 export type { Face, FaceBox, FaceLandmarks, DetectFacesOptions } from "./face/detect.js";
 export type { FaceMode, FaceBackground, FaceOptions } from "./face/options.js";
 export type { OneShotDetectOptions } from "./face/api.js";
+export type { BatchOptions, BatchResult, BatchProgressEvent } from "./batch.js";
+export type { WarmupOptions } from "./warmup.js";

@@ -123,3 +123,8 @@ export function getModel(id: string, kind: ModelKind = "style"): ModelSpec {
 }
 
 const builtinIds = new Set(registry.keys());
+
+/** The models registered at run time (custom styles), e.g. to mirror them in a worker. */
+export function customModels(): ModelSpec[] {
+  return [...registry.values()].filter((m) => !builtinIds.has(m.id));
+}

@@ -12,9 +12,6 @@
 import {
   createStylizerFor,
   env,
-  sharedDetectFaces,
-  sharedStylize,
-  sharedUpscale,
   type ImageInput,
   type AnimeImage,
   type OneShotOptions,
@@ -25,6 +22,7 @@ import {
   type OneShotDetectOptions,
 } from "@anime2d/core";
 import { nodePlatform } from "./platform.js";
+import { createWorkerStylizer, sharedWorkerStylizer, type WorkerPoolOptions } from "./pool.js";
 import type { ServeOptions } from "./serve/options.js";
 import type { Anime2dServer } from "./serve/app.js";
 
@@ -39,10 +37,10 @@ readEnvironment();
  * @returns the result, the input's size (or twice it), with `toBuffer()` and `toFile()`.
  * @throws {@link Anime2dError} with a stable `code` for every failure.
  */
-export function stylize(input: ImageInput, options?: OneShotOptions): Promise<AnimeImage> {
-  return shared(input, options);
+export function stylize(input: ImageInput, options: OneShotOptions = {}): Promise<AnimeImage> {
+  const { modelDir, threads, ...callOptions } = options;
+  return sharedWorkerStylizer({ modelDir, threads }).stylize(input, callOptions);
 }
-const shared = sharedStylize(nodePlatform);
 
 /**
  * Finds faces with RetinaFace (run on a copy shrunk to at most 840 px on its long side, mapped back).
@@ -53,17 +51,26 @@ const shared = sharedStylize(nodePlatform);
  *   `landmarks` (left eye, right eye, nose, left and right mouth corners) in input pixels.
  * @throws {@link Anime2dError} with a stable `code` for every failure.
  */
-export function detectFaces(input: ImageInput, options?: OneShotDetectOptions): Promise<Face[]> {
-  return sharedDetect(input, options);
+export function detectFaces(input: ImageInput, options: OneShotDetectOptions = {}): Promise<Face[]> {
+  const { modelDir, threads, ...callOptions } = options;
+  return sharedWorkerStylizer({ modelDir, threads }).detectFaces(input, callOptions);
 }
-const sharedDetect = sharedDetectFaces(nodePlatform);
+
+/** Options of Node's {@link createStylizer}: model location, defaults for each call, and the worker pool. */
+export type NodeStylizerOptions = StylizerOptions & WorkerPoolOptions;
 
 /**
- * Creates a stylizer that holds its own ONNX Runtime sessions (one per model file) until
- * `dispose()` is called. Options given here are defaults for each of its calls.
+ * Creates a stylizer that holds its own ONNX Runtime sessions (one per model file and
+ * worker) until `dispose()` is called. Options given here are defaults for each of its calls.
+ * By default the models run in a pool of worker threads (`workers`, `threads` per worker,
+ * `maxQueue`), so the event loop stays free; `worker: false` runs them on this thread.
  */
-export function createStylizer(options?: StylizerOptions): Stylizer {
-  return createStylizerFor(nodePlatform, options);
+export function createStylizer(options: NodeStylizerOptions = {}): Stylizer {
+  if (options.worker === false) {
+    const { worker: _w, workers: _n, maxQueue: _q, ...rest } = options;
+    return createStylizerFor(nodePlatform, rest);
+  }
+  return createWorkerStylizer(options);
 }
 
 /**
@@ -73,10 +80,10 @@ export function createStylizer(options?: StylizerOptions): Stylizer {
  * @param options - upscaler (`"waifu2x"` default, `"waifu2x-cunet"`, `"realcugan"`, `"realesrgan"`, `"lanczos"`), signal, onProgress, modelDir, threads.
  * @throws {@link Anime2dError} with a stable `code` for every failure.
  */
-export function upscale(input: ImageInput, options?: UpscaleOptions): Promise<AnimeImage> {
-  return sharedUp(input, options);
+export function upscale(input: ImageInput, options: UpscaleOptions = {}): Promise<AnimeImage> {
+  const { modelDir, threads, ...callOptions } = options;
+  return sharedWorkerStylizer({ modelDir, threads }).upscale(input, callOptions);
 }
-const sharedUp = sharedUpscale(nodePlatform);
 
 function readEnvironment(): void {
   const e = process.env;
@@ -90,6 +97,7 @@ export { nodePlatform } from "./platform.js";
 export { sharpCodec } from "./codec.js";
 export { defaultCacheDir } from "./io.js";
 export { toNdarray } from "./ndarray.js";
+export { defaultPoolShape, DEFAULT_MAX_QUEUE, type WorkerPoolOptions } from "./pool.js";
 export * from "@anime2d/core/public";
 
 /**

@@ -1,11 +1,10 @@
-import { Anime2dError, createStylizerFor, type ImageInput, type StylizeOptions, type Stylizer, type StylizerOptions } from "@anime2d/core";
+import { Anime2dError, createStylizerFor, stylizeMany, type Stylizer, type StylizerOptions } from "@anime2d/core";
 import { WebAnimeImage } from "./output.js";
 import { webPlatform } from "./platform.js";
 import { loadRuntime, type RuntimeInfo, type WebRuntimeOptions } from "./runtime.js";
 
 /** A browser stylizer: results are {@link WebAnimeImage}s. */
-export interface WebStylizer extends Stylizer {
-  stylize(input: ImageInput, options?: StylizeOptions): Promise<WebAnimeImage>;
+export interface WebStylizer extends Stylizer<WebAnimeImage> {
   /** The runtime in use (backend, threads, isolation); starts it when needed. */
   runtimeInfo(): Promise<RuntimeInfo>;
 }
@@ -32,12 +31,26 @@ export function createLocalStylizer(options: StylizerOptions & WebRuntimeOptions
       const platform = webPlatform(rt);
       return { platform, stylizer: createStylizerFor(platform, { ...rest, threads }) };
     }));
-  return {
+  const stylizer: WebStylizer = {
     async stylize(input, callOptions) {
       assertBrowser();
       const { stylizer, platform } = await ready();
       const out = await stylizer.stylize(input, callOptions);
       return new WebAnimeImage(out.toRawImage(), platform);
+    },
+    async detectFaces(input, callOptions) {
+      assertBrowser();
+      return (await ready()).stylizer.detectFaces(input, callOptions);
+    },
+    async upscale(input, callOptions) {
+      assertBrowser();
+      const { stylizer, platform } = await ready();
+      return new WebAnimeImage((await stylizer.upscale(input, callOptions)).toRawImage(), platform);
+    },
+    stylizeMany: (inputs, batchOptions) => stylizeMany(stylizer, inputs, batchOptions),
+    async warmup(warmupOptions) {
+      assertBrowser();
+      await (await ready()).stylizer.warmup(warmupOptions);
     },
     async runtimeInfo() {
       return (await start()).info;
@@ -48,4 +61,5 @@ export function createLocalStylizer(options: StylizerOptions & WebRuntimeOptions
       if (current) await (await current).stylizer.dispose();
     },
   };
+  return stylizer;
 }

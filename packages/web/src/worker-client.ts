@@ -1,10 +1,9 @@
-import { Anime2dError, env, isNdarrayLike, ndarrayToRawImage, throwIfAborted, type ImageInput, type ProgressCallback, type StylizeOptions } from "@anime2d/core";
+import { Anime2dError, createPooledStylizer, isNdarrayLike, ndarrayToRawImage, WorkerPool, type ImageInput, type SpawnWorker, type StylizerOptions, type WorkerInit } from "@anime2d/core";
 import { absoluteUrl } from "./io.js";
 import type { WebStylizer } from "./local-stylizer.js";
 import { WebAnimeImage } from "./output.js";
 import { resultPlatform } from "./platform.js";
-import { loadRuntime } from "./runtime.js";
-import { fromWire, type FromWorker, type ToWorker, type WorkerInitOptions } from "./worker-protocol.js";
+import { loadRuntime, type WebRuntimeOptions } from "./runtime.js";
 
 /** How to start the worker: the bundled script by default, or your own URL. */
 export interface WorkerOptions {
@@ -12,84 +11,39 @@ export interface WorkerOptions {
   url?: string | URL;
 }
 
-interface Pending {
-  resolve(image: WebAnimeImage): void;
-  reject(error: Error): void;
-  onProgress?: ProgressCallback;
-}
-
 /**
  * A stylizer whose models run in a dedicated module worker, so inference never blocks the
- * page. Inputs are turned into transferable forms here; results come back as pixels.
+ * page. It speaks the core's worker protocol through a pool of one worker; inputs are turned
+ * into transferable forms here, results come back as pixels.
  */
-export function createWorkerStylizer(options: WorkerInitOptions & Pick<StylizeOptions, "signal" | "onProgress">, workerOptions: WorkerOptions = {}): WebStylizer {
-  const { signal: defaultSignal, onProgress: defaultProgress, ...initOptions } = options;
-  const pending = new Map<number, Pending>();
-  let worker: Worker | undefined;
-  let nextId = 1;
-
-  const start = (): Worker => {
-    if (worker) return worker;
-    const w = workerOptions.url
-      ? new Worker(workerOptions.url, { type: "module", name: "anime2d" })
-      : new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "anime2d" });
-    w.addEventListener("message", (event: MessageEvent<FromWorker>) => settle(event.data));
-    w.addEventListener("error", (event) => fail(new Anime2dError("UNSUPPORTED", `The anime2d worker failed: ${event.message || "could not load worker.js"}.`)));
-    post(w, { type: "init", options: { ...initOptions, threads: initOptions.threads ?? workerThreads() }, env: { ...env } });
-    return (worker = w);
-  };
-
-  function settle(message: FromWorker): void {
-    if (message.type === "disposed") return;
-    const job = pending.get(message.id);
-    if (!job) return;
-    if (message.type === "progress") return void job.onProgress?.(message.event);
-    pending.delete(message.id);
-    if (message.type === "result") job.resolve(new WebAnimeImage(message.image, resultPlatform));
-    else job.reject(fromWire(message.error));
-  }
-
-  function fail(error: Anime2dError): void {
-    for (const job of pending.values()) job.reject(error);
-    pending.clear();
-    worker?.terminate();
-    worker = undefined;
-  }
-
+export function createWorkerStylizer(options: StylizerOptions & WebRuntimeOptions, workerOptions: WorkerOptions = {}): WebStylizer {
+  const { modelDir, models, threads, sessionOptions, backend, wasmPaths, ...defaults } = options;
+  const runtime = { backend, wasmPaths, threads: threads ?? workerThreads() };
+  const init: WorkerInit = { modelDir, models, sessionOptions, ...runtime };
+  const pool = new WorkerPool({ size: 1, maxQueue: Infinity, init, spawn: spawnWebWorker(workerOptions) });
+  const stylizer = createPooledStylizer({ pool, defaults, prepareInput: transferable, toImage: (image) => new WebAnimeImage(image, resultPlatform) });
   return {
-    async stylize(input: ImageInput, callOptions: StylizeOptions = {}) {
-      const { signal = defaultSignal, onProgress = defaultProgress, ...rest } = callOptions;
-      throwIfAborted(signal);
-      const [message, transfer] = await transferable(input);
-      throwIfAborted(signal);
-      const w = start();
-      const id = nextId++;
-      return new Promise<WebAnimeImage>((resolve, reject) => {
-        const onAbort = () => post(w, { type: "abort", id });
-        signal?.addEventListener("abort", onAbort, { once: true });
-        const done = () => signal?.removeEventListener("abort", onAbort);
-        pending.set(id, {
-          resolve: (image) => (done(), resolve(image)),
-          reject: (error) => (done(), reject(error)),
-          onProgress,
-        });
-        post(w, { type: "stylize", id, input: message, options: rest }, transfer);
-      });
-    },
+    ...stylizer,
     async runtimeInfo() {
       // The worker's runtime follows the same rules; report what this page would pick.
-      return (await loadRuntime(initOptions)).info;
-    },
-    async dispose() {
-      fail(new Anime2dError("ABORTED", "The stylizer was disposed."));
+      return (await loadRuntime({ backend, wasmPaths, threads })).info;
     },
   };
 }
 
-function post(worker: Worker, message: ToWorker, transfer: Transferable[] = []): void {
-  worker.postMessage(message, transfer);
+function spawnWebWorker(workerOptions: WorkerOptions): SpawnWorker {
+  return (events) => {
+    const worker = workerOptions.url
+      ? new Worker(workerOptions.url, { type: "module", name: "anime2d" })
+      : new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "anime2d" });
+    worker.addEventListener("message", (event: MessageEvent) => events.message(event.data));
+    worker.addEventListener("error", (event) => {
+      worker.terminate();
+      events.exit(event.message || "could not load worker.js");
+    });
+    return { post: (message, transfer = []) => worker.postMessage(message, transfer), terminate: () => worker.terminate() };
+  };
 }
-
 
 /** Turns page-only inputs (elements, canvases) into what structured clone can carry. */
 async function transferable(input: ImageInput): Promise<[unknown, Transferable[]]> {

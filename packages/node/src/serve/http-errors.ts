@@ -27,6 +27,7 @@ export const HTTP_STATUS: Record<Anime2dErrorCode, number> = {
   MODEL_DOWNLOAD_FAILED: 503,
   MODEL_LOAD_FAILED: 503,
   TIMEOUT: 503,
+  WORKER_CRASHED: 503,
 };
 
 /** Fastify's and @fastify/multipart's own errors, in the SDK's terms. */

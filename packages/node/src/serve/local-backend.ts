@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createStylizer, Anime2dError, type Stylizer } from "../index.js";
+import { createStylizer, defaultPoolShape, Anime2dError, type Stylizer } from "../index.js";
 import { deadline, jobView, noResult, notFound, reasonOf, type Backend, type ItemView, type Readiness } from "./backend.js";
 import { toHttpError } from "./http-errors.js";
 import type { ServeConfig } from "./options.js";
@@ -28,8 +28,11 @@ export class LocalBackend implements Backend {
   private warm: Promise<void> | undefined;
 
   constructor(private readonly config: ServeConfig) {
-    this.stylizer = createStylizer({ modelDir: config.modelDir, threads: config.threads });
-    this.queue = new WorkQueue(config.concurrency, config.maxQueue);
+    // The pool's worker threads run the models, so the event loop stays free for requests.
+    // This queue admits as many images as there are workers, so the pool's own queue stays empty.
+    const { workers, threads } = defaultPoolShape({ workers: config.workers, threads: config.threads });
+    this.stylizer = createStylizer({ modelDir: config.modelDir, workers, threads, maxQueue: workers + config.maxQueue });
+    this.queue = new WorkQueue(workers, config.maxQueue);
     this.sweeper = setInterval(() => this.sweep(), Math.min(config.resultTtl * 500, 60_000)).unref();
   }
 
@@ -127,11 +130,9 @@ export class LocalBackend implements Backend {
     });
   }
 
-  /** Loads the default style once (a small image through the whole pipeline). */
+  /** Opens the default style's models once (on every worker, on a small image). */
   private warmup(): Promise<void> {
-    this.warm ??= this.stylizer
-      .stylize({ data: new Uint8ClampedArray(64 * 64 * 3), width: 64, height: 64, channels: 3 }, { style: this.config.style })
-      .then(() => undefined);
+    this.warm ??= this.stylizer.warmup({ styles: [this.config.style], sizes: [64] });
     this.warm.catch(() => (this.warm = undefined));
     return this.warm;
   }

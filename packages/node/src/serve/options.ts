@@ -21,8 +21,8 @@ export interface ServeOptions {
   timeoutMs?: number;
   /** Images that may wait for a free runner before new work gets `429` (default 64). */
   maxQueue?: number;
-  /** Images stylized at the same time in-process (default 1: one model run already uses every core). */
-  concurrency?: number;
+  /** Worker threads, each stylizing one image at a time (default: the worker pool's default shape). */
+  workers?: number;
   /** Most images in one batch job (default 32). */
   maxBatch?: number;
   /** How long finished job results are kept, in seconds (default 3600). */
@@ -42,7 +42,7 @@ export interface ServeOptions {
 }
 
 /** Options with every default filled in. */
-export type ServeConfig = Required<Omit<ServeOptions, "modelDir" | "redis" | "threads">> & Pick<ServeOptions, "modelDir" | "redis" | "threads">;
+export type ServeConfig = Required<Omit<ServeOptions, "modelDir" | "redis" | "threads" | "workers">> & Pick<ServeOptions, "modelDir" | "redis" | "threads" | "workers">;
 
 type Kind = "string" | "int" | "bool" | "list";
 
@@ -60,18 +60,18 @@ export const SETTINGS: { key: keyof ServeOptions; flag: string; env: string; kin
   { key: "formats", flag: "formats", env: "ANIME2D_FORMATS", kind: "list", help: `accepted formats (default ${INPUT_FORMATS.join(",")})` },
   { key: "timeoutMs", flag: "timeout-ms", env: "ANIME2D_TIMEOUT_MS", kind: "int", help: "time limit per image, queueing included (default 120000)" },
   { key: "maxQueue", flag: "max-queue", env: "ANIME2D_MAX_QUEUE", kind: "int", help: "images waiting before 429 (default 64)" },
-  { key: "concurrency", flag: "concurrency", env: "ANIME2D_CONCURRENCY", kind: "int", help: "images stylized at once in-process (default 1)" },
+  { key: "workers", flag: "workers", env: "ANIME2D_WORKERS", kind: "int", help: "worker threads, one image each at a time" },
   { key: "maxBatch", flag: "max-batch", env: "ANIME2D_MAX_BATCH", kind: "int", help: "most images per job (default 32)" },
   { key: "resultTtl", flag: "result-ttl", env: "ANIME2D_RESULT_TTL", kind: "int", help: "seconds job results are kept (default 3600)" },
   { key: "cors", flag: "cors", env: "ANIME2D_CORS", kind: "list", help: "allowed origins, comma-separated, or * (default: CORS off)" },
   { key: "ui", flag: "ui", env: "ANIME2D_UI", kind: "bool", help: "serve the web page at / (default true; --no-ui)" },
-  { key: "threads", flag: "threads", env: "ANIME2D_THREADS", kind: "int", help: "ONNX Runtime threads per run" },
+  { key: "threads", flag: "threads", env: "ANIME2D_THREADS", kind: "int", help: "ONNX Runtime threads per worker" },
   { key: "style", flag: "style", env: "ANIME2D_STYLE", kind: "string", help: `default style (default ${DEFAULT_STYLE})` },
   { key: "logger", flag: "log", env: "ANIME2D_LOG", kind: "bool", help: "log each request" },
   { key: "queueName", flag: "queue-name", env: "ANIME2D_QUEUE_NAME", kind: "string", help: "BullMQ queue name (default anime2d)" },
 ];
 
-const DEFAULTS: Omit<ServeConfig, "modelDir" | "redis" | "threads"> = {
+const DEFAULTS: Omit<ServeConfig, "modelDir" | "redis" | "threads" | "workers"> = {
   host: "127.0.0.1",
   port: 8787,
   maxBodyBytes: 25_000_000,
@@ -79,7 +79,6 @@ const DEFAULTS: Omit<ServeConfig, "modelDir" | "redis" | "threads"> = {
   formats: [...INPUT_FORMATS],
   timeoutMs: 120_000,
   maxQueue: 64,
-  concurrency: 1,
   maxBatch: 32,
   resultTtl: 3600,
   cors: [],
@@ -93,7 +92,7 @@ const DEFAULTS: Omit<ServeConfig, "modelDir" | "redis" | "threads"> = {
 export function resolveServeOptions(options: ServeOptions = {}): ServeConfig {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config = { ...DEFAULTS, ...defined } as ServeConfig;
-  for (const key of ["maxBodyBytes", "maxInputPixels", "timeoutMs", "concurrency", "maxBatch", "resultTtl"] as const) {
+  for (const key of ["maxBodyBytes", "maxInputPixels", "timeoutMs", "maxBatch", "resultTtl"] as const) {
     if (!Number.isFinite(config[key]) || config[key] <= 0) throw new Anime2dError("INVALID_OPTION", `${key} must be a positive number, got ${config[key]}.`);
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Anime2dError("INVALID_OPTION", `port must be 0..65535, got ${config.port}.`);
