@@ -37,7 +37,7 @@ export async function bombPng(width: number, height: number): Promise<Bytes> {
 }
 
 /** Sends one or more files (with fields) as multipart/form-data. */
-export function form(files: { bytes: Uint8Array; name?: string; type?: string }[], fields: Record<string, string> = {}): FormData {
+export function form(files: { bytes: Bytes; name?: string; type?: string }[], fields: Record<string, string> = {}): FormData {
   const body = new FormData();
   for (const [key, value] of Object.entries(fields)) body.append(key, value);
   for (const [i, f] of files.entries()) body.append("image", new Blob([f.bytes], { type: f.type ?? "application/octet-stream" }), f.name ?? `photo-${i}.png`);

@@ -9,6 +9,8 @@ type Subcommand = (argv: string[]) => Promise<number>;
 /** Subcommand name → its module. `stylize` is also what runs when no subcommand is named. */
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   stylize: async () => (await import("./stylize.js")).run,
+  serve: async () => (await import("./serve.js")).run,
+  worker: async () => (await import("./worker.js")).run,
 };
 
 /** Runs the CLI; resolves to the process exit code. */

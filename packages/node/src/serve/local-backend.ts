@@ -126,7 +126,7 @@ export class LocalBackend implements Backend {
     return processImage(this.stylizer, bytes, params, {
       signal,
       maxInputPixels: this.config.maxInputPixels,
-      onProgress: item && ((e) => Object.assign(item, { stage: e.stage, progress: Math.max(item.progress, stageProgress(e.stage, e.progress)) })),
+      onProgress: item && ((e) => Object.assign(item, { stage: e.stage, progress: Math.max(item.progress, e.progress) })),
     });
   }
 
@@ -149,12 +149,4 @@ export class LocalBackend implements Backend {
   private sweep(): void {
     for (const id of this.jobs.keys()) this.live(id);
   }
-}
-
-/** Rough overall progress of one image from its pipeline stage (the model stage dominates). */
-export function stageProgress(stage: string, progress: number | undefined): number {
-  if (stage === "done" || stage === "encode") return 0.95;
-  if (stage === "decode") return 0.05;
-  if (stage === "blend" || stage === "upscale" || stage === "color") return 0.9;
-  return 0.1 + 0.8 * (progress ?? 0);
 }
