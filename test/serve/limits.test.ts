@@ -31,6 +31,7 @@ describe("anime2d serve: queue, cancellation and timeouts", () => {
     expect(answer.headers.get("retry-after")).toBeTruthy();
     expect(readyWhileFull.status).toBe(503);
     expect(await readyWhileFull.json()).toMatchObject({ ready: false, reason: "queue full" });
+    await fetch(`${s.url}/v1/jobs/${job.body.id}`, { method: "DELETE" });
     await waitFor(() => health(s!), (h) => h.queue.running === 0 && h.queue.waiting === 0);
   });
 

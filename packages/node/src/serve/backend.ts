@@ -43,6 +43,8 @@ export interface Readiness {
  */
 export interface Backend {
   readonly mode: "in-process" | "redis";
+  /** Throws `QUEUE_FULL` when `n` more images cannot be queued now: checked before an upload is read. */
+  admit(n: number): Promise<void>;
   /** Stylizes one image now; rejects with `QUEUE_FULL` at once when there is no room. */
   stylize(bytes: Uint8Array, params: JobParams, signal: AbortSignal): Promise<ImageResult>;
   /** Queues a batch; resolves to its id. */

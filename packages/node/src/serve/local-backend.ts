@@ -36,6 +36,10 @@ export class LocalBackend implements Backend {
     this.sweeper = setInterval(() => this.sweep(), Math.min(config.resultTtl * 500, 60_000)).unref();
   }
 
+  async admit(n: number): Promise<void> {
+    this.queue.reserve(n);
+  }
+
   async stylize(bytes: Uint8Array, params: JobParams, signal: AbortSignal): Promise<ImageResult> {
     const limit = deadline(this.config.timeoutMs, signal);
     try {

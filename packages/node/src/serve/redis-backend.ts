@@ -41,7 +41,7 @@ class RedisBackend implements Backend {
   }
 
   async stylize(bytes: Uint8Array, params: JobParams, signal: AbortSignal): Promise<ImageResult> {
-    await this.reserve(1);
+    await this.admit(1);
     const id = `s-${randomUUID()}`;
     const limit = deadline(this.config.timeoutMs, signal);
     try {
@@ -61,7 +61,7 @@ class RedisBackend implements Backend {
   }
 
   async createJob(images: Uint8Array[], params: JobParams): Promise<string> {
-    await this.reserve(images.length);
+    await this.admit(images.length);
     const batch = randomUUID();
     const write = this.redis.multi();
     images.forEach((bytes, n) => write.set(this.keys.input(itemJobId(batch, n)), Buffer.from(bytes), "PX", INPUT_TTL_MS));
@@ -127,7 +127,7 @@ class RedisBackend implements Backend {
   }
 
   /** Throws `QUEUE_FULL` when `n` more images would wait beyond `maxQueue`. */
-  private async reserve(n: number): Promise<void> {
+  async admit(n: number): Promise<void> {
     const { waiting } = await this.counts();
     if (waiting + n > this.config.maxQueue) throw new Anime2dError("QUEUE_FULL", `The queue is full (${waiting} images waiting); retry later.`);
   }

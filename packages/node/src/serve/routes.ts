@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Anime2dError, listStyles } from "../index.js";
 import { notFound, type Backend } from "./backend.js";
@@ -11,7 +12,10 @@ type ItemParams = { Params: { id: string; n: string } };
 
 /** The HTTP API, on whichever backend runs the work. */
 export function registerRoutes(app: FastifyInstance, backend: Backend, config: ServeConfig): void {
-  app.get("/healthz", async () => ({ status: "ok", uptime: Math.round(process.uptime()), ...(await backend.stats()) }));
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loop.enable();
+  app.addHook("onClose", async () => loop.disable());
+  app.get("/healthz", async () => ({ status: "ok", uptime: Math.round(process.uptime()), eventLoopDelayMs: delays(loop), ...(await backend.stats()) }));
 
   app.get("/readyz", async (_request, reply) => {
     const readiness = await backend.readiness();
@@ -24,14 +28,17 @@ export function registerRoutes(app: FastifyInstance, backend: Backend, config: S
     styles: listStyles().map(({ id, name, family, description, licence, commercialUse, portrait, home }) => ({ id, name, family, description, licence, commercialUse, portrait: portrait ?? false, home })),
   }));
 
-  app.post("/v1/stylize", async (request, reply) => {
+  // Overload is refused before the upload is read: shedding load costs the server almost nothing.
+  const admitOne = { onRequest: async () => backend.admit(1) };
+
+  app.post("/v1/stylize", admitOne, async (request, reply) => {
     const { images, fields } = await readUpload(request, config, 1);
     const params = parseParams(fields, config.style);
     const result = await backend.stylize(images[0]!, params, whileConnected(request, reply));
     return sendImage(reply, result);
   });
 
-  app.post("/v1/jobs", async (request, reply) => {
+  app.post("/v1/jobs", admitOne, async (request, reply) => {
     const { images, fields } = await readUpload(request, config, config.maxBatch);
     const id = await backend.createJob(images, parseParams(fields, config.style));
     reply.code(202).header("location", `/v1/jobs/${id}`);
@@ -75,4 +82,16 @@ function whileConnected(request: FastifyRequest, reply: FastifyReply): AbortSign
     if (!reply.raw.writableFinished) gone();
   });
   return controller.signal;
+}
+
+const LOOP_RESOLUTION_MS = 10;
+
+/**
+ * The event loop's delay since start (ms): how late a timer fired, i.e. how long a ready
+ * request could have waited; stays small while the models run in worker threads.
+ */
+function delays(loop: IntervalHistogram): { p50: number; p99: number; max: number } {
+  // The histogram holds each sampling interval (resolution included): keep only the lateness.
+  const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - LOOP_RESOLUTION_MS);
+  return { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
 }
