@@ -83,4 +83,17 @@ describe("anime2d serve --redis with anime2d workers", () => {
     expect(bad.status).toBe(422);
     expect(bad.body).toEqual({ code: "DECODE_FAILED", message: expect.any(String) });
   });
+
+  it("cancels a batch across processes with DELETE", async () => {
+    const image = await squarePhoto(384);
+    const created = await json(await fetch(`${api}/v1/jobs`, { method: "POST", body: form([image, image, image, image].map((bytes) => ({ bytes })), { style: "hayao" }) }));
+    const id = created.body.id as string;
+    expect((await fetch(`${api}/v1/jobs/${id}`, { method: "DELETE" })).status).toBe(200);
+    const job = await waitFor(async () => (await json(await fetch(`${api}/v1/jobs/${id}`))).body, (j) => j.status !== "queued" && j.status !== "running", 60_000);
+    expect(job.status).toBe("cancelled");
+    expect(job.items.filter((i: { status: string }) => i.status === "cancelled").length).toBeGreaterThanOrEqual(3);
+    const gone = await json(await fetch(`${api}/v1/jobs/${id}/items/3`));
+    expect(gone.status).toBe(410);
+    expect(gone.body.code).toBe("ABORTED");
+  });
 });
