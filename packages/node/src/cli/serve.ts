@@ -8,8 +8,8 @@ Runs the anime2d web service: the page at /, and the API (/v1/styles, /v1/styliz
 /healthz, /readyz). Every option can also be set by its ANIME2D_* variable.
 
 Options:
-${SETTINGS.map((s) => `  --${`${s.flag}${s.kind === "bool" ? "" : " <v>"}`.padEnd(24)} ${s.help} [${s.env}]`).join("\n")}
-  --no-ui                    API only
+${SETTINGS.filter((s) => s.key !== "ui").map((s) => `  --${`${s.flag}${s.kind === "bool" ? "" : " <v>"}`.padEnd(24)} ${s.help} [${s.env}]`).join("\n")}
+  --no-ui                    API only, no web page [ANIME2D_UI=false]
   -h, --help                 show this help`;
 
 /** `anime2d serve`: runs until SIGINT/SIGTERM; resolves to the exit code. */

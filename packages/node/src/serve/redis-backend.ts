@@ -6,24 +6,21 @@ import { deadline, jobView, noResult, reasonOf, type Backend, type ItemView, typ
 import type { ServeConfig } from "./options.js";
 import type { JobParams } from "./params.js";
 import type { ImageResult } from "./process-image.js";
-import { connectionOptions, itemJobId, redisKeys, type QueuedImage, type QueuedProgress, type QueuedResult } from "./redis-shared.js";
+import { connectRedis, connectionOptions, itemJobId, redisKeys, type QueuedImage, type QueuedProgress, type QueuedResult } from "./redis-shared.js";
 
 /** Uploads nobody has taken yet are dropped after a day. */
 const INPUT_TTL_MS = 24 * 3600 * 1000;
 
 /** Connects the API to Redis: jobs go on BullMQ, `anime2d worker` processes run them. */
 export async function createRedisBackend(config: ServeConfig): Promise<Backend> {
-  const [{ Queue, QueueEvents }, { Redis }] = await Promise.all([import("bullmq"), import("ioredis")]);
+  const redis = await connectRedis(config.redis!);
+  const { Queue, QueueEvents } = await import("bullmq");
   const connection = connectionOptions(config.redis!);
-  const redis = new Redis(config.redis!, { maxRetriesPerRequest: 3 });
   const queue = new Queue(config.queueName, { connection });
   const events = new QueueEvents(config.queueName, { connection });
-  try {
-    await Promise.all([redis.ping(), queue.waitUntilReady(), events.waitUntilReady()]);
-  } catch (error) {
-    await Promise.allSettled([events.close(), queue.close(), redis.quit()]);
-    throw new Anime2dError("UNSUPPORTED", `Cannot reach Redis for the job queue: ${(error as Error).message}`, { cause: error });
-  }
+  // Connection trouble shows up in the calls that fail; ioredis reconnects on its own.
+  for (const emitter of [queue, events] as { on(event: "error", listener: (error: Error) => void): unknown }[]) emitter.on("error", () => undefined);
+  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   return new RedisBackend(config, redis, queue, events);
 }
 

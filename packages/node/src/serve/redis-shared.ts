@@ -1,3 +1,4 @@
+import { Anime2dError } from "../index.js";
 import type { JobParams } from "./params.js";
 
 /** What an API process puts on the queue for one image (the bytes go in their own key). */
@@ -46,3 +47,33 @@ export function connectionOptions(url: string) {
 
 /** BullMQ job id of item `index` of a batch (ids must not contain ':'). */
 export const itemJobId = (batch: string, index: number) => `${batch}-${index}`;
+
+/**
+ * Connects once, failing fast (no retries), so a wrong `--redis` is one clear error at start
+ * instead of a process retrying forever. Returns a client for the caller's own keys.
+ */
+export async function connectRedis(url: string): Promise<import("ioredis").Redis> {
+  const { Redis } = await import("ioredis");
+  let connected = false;
+  // No retry before the first connection; afterwards, reconnect with a growing pause.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, retryStrategy: (times: number) => (connected ? Math.min(times * 200, 2000) : null) });
+  redis.on("error", () => undefined); // reported by the failing calls, not as unhandled events
+  try {
+    await redis.connect();
+    await redis.ping();
+    connected = true;
+  } catch (error) {
+    redis.disconnect();
+    throw new Anime2dError("UNSUPPORTED", `Cannot reach Redis at ${safeHost(url)}: ${(error as Error).message}`, { cause: error });
+  }
+  return redis;
+}
+
+/** A Redis URL without its credentials, for messages. */
+export function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(invalid URL)";
+  }
+}

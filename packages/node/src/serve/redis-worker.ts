@@ -3,7 +3,7 @@ import { createStylizer, defaultPoolShape } from "../index.js";
 import { deadline, reasonOf } from "./backend.js";
 import { toHttpError } from "./http-errors.js";
 import { processImage } from "./process-image.js";
-import { connectionOptions, redisKeys, type QueuedImage, type QueuedProgress, type QueuedResult } from "./redis-shared.js";
+import { connectRedis, connectionOptions, redisKeys, type QueuedImage, type QueuedProgress, type QueuedResult } from "./redis-shared.js";
 
 /** Options of {@link startRedisWorker} and `anime2d worker`. */
 export interface RedisWorkerOptions {
@@ -32,12 +32,12 @@ export interface RedisWorkerOptions {
  * share one queue.
  */
 export async function startRedisWorker(options: RedisWorkerOptions): Promise<{ close(): Promise<void> }> {
-  const [{ Worker, UnrecoverableError }, { Redis }] = await Promise.all([import("bullmq"), import("ioredis")]);
+  const redis = await connectRedis(options.redis);
+  const subscriber = redis.duplicate();
+  const { Worker, UnrecoverableError } = await import("bullmq");
   const queueName = options.queueName ?? "anime2d";
   const keys = redisKeys(queueName);
   const emit = options.onEvent ?? (() => undefined);
-  const redis = new Redis(options.redis, { maxRetriesPerRequest: null });
-  const subscriber = new Redis(options.redis, { maxRetriesPerRequest: null });
   const { workers, threads } = defaultPoolShape({ workers: options.workers, threads: options.threads });
   const stylizer = createStylizer({ modelDir: options.modelDir, workers, threads, maxQueue: workers });
   const active = new Map<string, Job<QueuedImage>>();
@@ -83,6 +83,8 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<{ c
   });
   worker.on("failed", (job, error) => job && emit({ type: "failed", job: job.id!, code: codeOf(error) }));
   worker.on("stalled", (jobId) => emit({ type: "stalled", job: jobId }));
+  worker.on("error", () => undefined); // connection trouble: BullMQ reconnects and retries
+  subscriber.on("error", () => undefined);
   // Cancellation from any API process: a job id, or a batch id for all of its items.
   await subscriber.subscribe(keys.cancel);
   subscriber.on("message", (_channel, id: string) => {
