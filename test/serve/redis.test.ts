@@ -96,4 +96,21 @@ describe("anime2d serve --redis with anime2d workers", () => {
     expect(gone.status).toBe(410);
     expect(gone.body.code).toBe("ABORTED");
   });
+
+  it("drops the queued image of a client that disconnects", async () => {
+    const b = children.at(-1)!;
+    const image = await squarePhoto(384);
+    const busy = await json(await fetch(`${api}/v1/jobs`, { method: "POST", body: form([{ bytes: image }, { bytes: image }], { style: "hayao" }) }));
+    const singlesBefore = (b.output().match(/^active s-/gm) ?? []).length;
+    const leaving = new AbortController();
+    const request = fetch(`${api}/v1/stylize?style=hayao`, { method: "POST", body: image, headers: { "content-type": "image/jpeg" }, signal: leaving.signal }).catch((e) => e);
+    // Wait until it is queued behind the batch, then hang up.
+    await waitFor(async () => (await json(await fetch(`${api}/healthz`))).body, (h) => h.queue.waiting >= 2, 60_000);
+    leaving.abort();
+    expect(await request).toBeInstanceOf(Error);
+    const done = await waitFor(async () => (await json(await fetch(`${api}/v1/jobs/${busy.body.id}`))).body, (j) => j.status === "done", 120_000);
+    expect(done.status).toBe("done");
+    await waitFor(async () => (await json(await fetch(`${api}/healthz`))).body, (h) => h.queue.waiting === 0 && h.queue.running === 0, 30_000);
+    expect((b.output().match(/^active s-/gm) ?? []).length).toBe(singlesBefore);
+  });
 });
