@@ -71,6 +71,9 @@ describe("anime2d serve: queue, cancellation and timeouts", () => {
     expect(r.status).toBe(503);
     expect(r.body.code).toBe("TIMEOUT");
     expect(r.headers.get("retry-after")).toBeTruthy();
+    const created = await json(await fetch(`${s.url}/v1/jobs`, { method: "POST", body: form([{ bytes: await photoBytes("astronaut.png", 64) }], { style: "cute" }) }));
+    const job = await waitFor(async () => (await json(await fetch(`${s!.url}/v1/jobs/${created.body.id}`))).body, (j) => j.status === "done");
+    expect(job.items[0]).toMatchObject({ status: "failed", error: { code: "TIMEOUT" } });
   });
 
   it("sends CORS headers only to the configured origins", async () => {

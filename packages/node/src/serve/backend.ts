@@ -112,6 +112,18 @@ export function deadline(timeoutMs: number, parent?: AbortSignal): { signal: Abo
   };
 }
 
+/** Runs `work` under {@link deadline}; a timeout or abort rejects with its own reason. */
+export async function withDeadline<T>(timeoutMs: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const limit = deadline(timeoutMs, parent);
+  try {
+    return await work(limit.signal);
+  } catch (error) {
+    throw reasonOf(error, limit.signal);
+  } finally {
+    limit.clear();
+  }
+}
+
 /** After a failure under `signal`: the abort's own reason (e.g. `TIMEOUT`) when it fired, else the error. */
 export function reasonOf(error: unknown, signal: AbortSignal): unknown {
   return signal.aborted && signal.reason instanceof Anime2dError ? signal.reason : error;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createStylizer, defaultPoolShape, Anime2dError, type Stylizer } from "../index.js";
-import { deadline, jobView, noResult, notFound, reasonOf, type Backend, type ItemView, type Readiness } from "./backend.js";
+import { jobView, noResult, notFound, reasonOf, withDeadline, type Backend, type ItemView, type Readiness } from "./backend.js";
 import { toHttpError } from "./http-errors.js";
 import type { ServeConfig } from "./options.js";
 import type { JobParams } from "./params.js";
@@ -40,15 +40,9 @@ export class LocalBackend implements Backend {
     this.queue.reserve(n);
   }
 
+  /** One request: its time limit counts from arrival, queueing included. */
   async stylize(bytes: Uint8Array, params: JobParams, signal: AbortSignal): Promise<ImageResult> {
-    const limit = deadline(this.config.timeoutMs, signal);
-    try {
-      return await this.queue.run(() => this.process(bytes, params, limit.signal), limit.signal);
-    } catch (error) {
-      throw reasonOf(error, limit.signal);
-    } finally {
-      limit.clear();
-    }
+    return withDeadline(this.config.timeoutMs, signal, (limit) => this.queue.run(() => this.process(bytes, params, limit), limit));
   }
 
   async createJob(images: Uint8Array[], params: JobParams): Promise<string> {
@@ -107,22 +101,23 @@ export class LocalBackend implements Backend {
     await this.stylizer.dispose();
   }
 
+  /** One batch item: it may wait as long as its batch needs; its time limit counts from its start. */
   private async runItem(job: LocalJob, index: number, bytes: Uint8Array | undefined, params: JobParams): Promise<void> {
     const item = job.items[index]!;
-    const limit = deadline(this.config.timeoutMs, job.controller.signal);
+    const { signal } = job.controller;
     try {
-      job.results[index] = await this.queue.run(() => {
+      const result = await this.queue.run(() => {
         item.status = "running";
-        return this.process(bytes!, params, limit.signal, item);
-      }, limit.signal);
-      Object.assign(item, { status: "done", progress: 1, stage: undefined, width: job.results[index]!.width, height: job.results[index]!.height });
+        return withDeadline(this.config.timeoutMs, signal, (limit) => this.process(bytes!, params, limit, item));
+      }, signal);
+      job.results[index] = result;
+      Object.assign(item, { status: "done", progress: 1, stage: undefined, width: result.width, height: result.height });
     } catch (error) {
-      const reason = reasonOf(error, limit.signal);
+      const reason = reasonOf(error, signal);
       const cancelled = (reason as Anime2dError).code === "ABORTED";
       Object.assign(item, { status: cancelled ? "cancelled" : "failed", stage: undefined, error: toHttpError(reason).body });
     } finally {
       bytes = undefined; // the upload is not kept once its item is settled
-      limit.clear();
     }
   }
 

@@ -17,7 +17,7 @@ export interface ServeOptions {
   maxInputPixels?: number;
   /** Accepted upload formats, recognised by their magic bytes (default all six). */
   formats?: InputFormat[];
-  /** Time limit of one image's work, queueing included, in ms (default 120 000). */
+  /** Time limit of one image in ms (default 120 000): a `/v1/stylize` request's from its arrival, a batch item's from its start. */
   timeoutMs?: number;
   /** Images that may wait for a free runner before new work gets `429` (default 64). */
   maxQueue?: number;
@@ -58,7 +58,7 @@ export const SETTINGS: { key: keyof ServeOptions; flag: string; env: string; kin
   { key: "maxBodyBytes", flag: "max-body-bytes", env: "ANIME2D_MAX_BODY_BYTES", kind: "int", help: "largest request body (default 25000000)" },
   { key: "maxInputPixels", flag: "max-input-pixels", env: "ANIME2D_MAX_INPUT_PIXELS", kind: "int", help: "largest image in pixels (default 40000000)" },
   { key: "formats", flag: "formats", env: "ANIME2D_FORMATS", kind: "list", help: `accepted formats (default ${INPUT_FORMATS.join(",")})` },
-  { key: "timeoutMs", flag: "timeout-ms", env: "ANIME2D_TIMEOUT_MS", kind: "int", help: "time limit per image, queueing included (default 120000)" },
+  { key: "timeoutMs", flag: "timeout-ms", env: "ANIME2D_TIMEOUT_MS", kind: "int", help: "time limit per image: from arrival (stylize), from start (job items) (default 120000)" },
   { key: "maxQueue", flag: "max-queue", env: "ANIME2D_MAX_QUEUE", kind: "int", help: "images waiting before 429 (default 64)" },
   { key: "workers", flag: "workers", env: "ANIME2D_WORKERS", kind: "int", help: "worker threads, one image each at a time" },
   { key: "maxBatch", flag: "max-batch", env: "ANIME2D_MAX_BATCH", kind: "int", help: "most images per job (default 32)" },

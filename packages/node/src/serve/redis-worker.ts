@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import { createStylizer, defaultPoolShape } from "../index.js";
-import { deadline, reasonOf } from "./backend.js";
+import { withDeadline } from "./backend.js";
 import { toHttpError } from "./http-errors.js";
 import { processImage } from "./process-image.js";
 import { connectRedis, connectionOptions, redisKeys, type QueuedImage, type QueuedProgress, type QueuedResult } from "./redis-shared.js";
@@ -54,18 +54,17 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<{ c
     const started = performance.now();
     active.set(id, job);
     emit({ type: "active", job: id });
-    const limit = deadline(timeoutMs, signal);
     try {
-      const result = await processImage(stylizer, input, params, { signal: limit.signal, maxInputPixels, onProgress: throttled((p) => void job.updateProgress(p).catch(() => undefined)) });
+      const onProgress = throttled((p) => void job.updateProgress(p).catch(() => undefined));
+      const result = await withDeadline(timeoutMs, signal, (limit) => processImage(stylizer, input, params, { signal: limit, maxInputPixels, onProgress }));
       await redis.set(keys.output(id), Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.length), "EX", resultTtl);
       await redis.del(keys.input(id));
       durations.set(id, performance.now() - started);
       return { contentType: result.contentType, width: result.width, height: result.height, bytes: result.bytes.length };
     } catch (error) {
       await redis.del(keys.input(id));
-      throw fail(reasonOf(error, limit.signal));
+      throw fail(error);
     } finally {
-      limit.clear();
       active.delete(id);
     }
   };
