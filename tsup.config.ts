@@ -1,3 +1,4 @@
+import { cp } from "node:fs/promises";
 import { defineConfig } from "tsup";
 
 // The core is bundled into each adapter so the published package has no workspace
@@ -18,6 +19,8 @@ export default defineConfig([
     platform: "node",
     dts: { entry: { index: "packages/node/src/index.ts" } },
     clean: true,
+    // The page of `anime2d serve` is plain files, found beside the server's chunk.
+    onSuccess: async () => void (await cp("packages/node/src/serve/ui", "dist/node/ui", { recursive: true })),
   },
   {
     ...shared,

@@ -20,13 +20,18 @@ export type Anime2dErrorCode =
   /** An optional peer dependency (onnxruntime-node, sharp, fastify…) is not installed; the message names the `npm install` to run. */
   | "RUNTIME_MISSING"
   | "ABORTED"
-  /** A worker pool's queue is full (`maxQueue`); retry later or raise it. */
+  /** A worker pool's queue is full (`maxQueue`); retry later or raise it (HTTP 429 with Retry-After from `anime2d serve`). */
   | "QUEUE_FULL"
   /** The worker running the job died (crash, out of memory); the pool replaced it. */
   | "WORKER_CRASHED"
-
   /** Video needs ffmpeg and ffprobe (option `ffmpeg`, `ANIME2D_FFMPEG`, or PATH) and none was found. */
-  | "FFMPEG_MISSING";
+  | "FFMPEG_MISSING"
+  /** The work took longer than its time limit (the service's per-request timeout). */
+  | "TIMEOUT"
+  /** The bytes are not one of the accepted image formats (SVG, HTML, PDF… are refused by type, before decoding). */
+  | "UNSUPPORTED_FORMAT"
+  /** A job, result or route asked of `anime2d serve` does not exist (or has expired). */
+  | "NOT_FOUND";
 
 /**
  * The one error type anime2d throws. `code` is stable across versions;

@@ -1,7 +1,9 @@
 import { Anime2dError } from "./errors.js";
 
 /** The encoded formats anime2d decodes; everything else is refused before any decoder runs. */
-export type InputFormat = "jpeg" | "png" | "webp" | "avif" | "tiff" | "gif";
+export const INPUT_FORMATS = ["jpeg", "png", "webp", "avif", "tiff", "gif"] as const;
+/** One of {@link INPUT_FORMATS}. */
+export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 /**
  * Most pixels one byte of each format can plausibly hold, with a wide margin. A header that

@@ -24,6 +24,8 @@ import {
 import { nodePlatform } from "./platform.js";
 import { createWorkerStylizer, sharedWorkerStylizer, type WorkerPoolOptions } from "./pool.js";
 import { stylizeVideoWith, type StylizeVideoOptions, type StylizeVideoResult } from "./video/index.js";
+import type { ServeOptions } from "./serve/options.js";
+import type { Anime2dServer } from "./serve/app.js";
 
 readEnvironment();
 
@@ -115,3 +117,19 @@ export { defaultPoolShape, DEFAULT_MAX_QUEUE, type WorkerPoolOptions } from "./p
 export type { StylizeVideoOptions, StylizeVideoResult, VideoProgress, VideoFormat, VideoInfo } from "./video/index.js";
 export * from "@anime2d/core/public";
 export { modelStatus, fetchModels, importModels, modelCacheDir, type FetchModelsOptions, type ImportResult } from "./models.js";
+
+/**
+ * Builds the anime2d HTTP service (`anime2d serve`): upload → stylize → download API, batch
+ * jobs, health checks and a web page, in-process or on BullMQ workers (`redis`). Fastify and
+ * BullMQ load only when this is called.
+ *
+ * ```ts
+ * const server = await createServer({ port: 8787 });
+ * console.log(await server.listen());
+ * ```
+ */
+export async function createServer(options?: ServeOptions): Promise<Anime2dServer> {
+  return (await import("./serve/app.js")).createServer(options);
+}
+export type { ServeOptions } from "./serve/options.js";
+export type { Anime2dServer } from "./serve/app.js";

@@ -14,6 +14,7 @@ export const OPTIONAL_PEERS = {
   "@fastify/multipart": "^10.1.9",
   "@fastify/static": "^10.1.11",
   bullmq: "^6.7.0",
+  ioredis: "^5.11.1",
   mediabunny: "^1.61.0",
 } as const;
 

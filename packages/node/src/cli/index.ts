@@ -11,6 +11,8 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   stylize: async () => (await import("./stylize.js")).run,
   models: async () => (await import("./models.js")).run,
   video: async () => (await import("./video.js")).run,
+  serve: async () => (await import("./serve.js")).run,
+  worker: async () => (await import("./worker.js")).run,
 };
 
 /** Runs the CLI; resolves to the process exit code. */
