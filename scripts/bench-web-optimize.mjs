@@ -6,15 +6,14 @@
 // Separate from bench-web.mjs (Chromium vs Node), which another change owns.
 //
 //   npm run build && npm run bench:web-optimize [-- --styles hayao,cute --size 512 --runs 5]
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { extname, join, normalize, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "vite";
 import { chromium } from "playwright-core";
 import sharp from "sharp";
+import { serveIsolated } from "./isolated-server.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +38,7 @@ await build({
   resolve: { alias: { "@anime2d/web": join(root, "dist/web/index.js") } },
   worker: { format: "es" }, build: { outDir, emptyOutDir: true, target: "es2022" },
 });
-const server = await serveIsolated(outDir);
+const server = await serveIsolated({ dir: outDir, modelDir, root });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -77,20 +76,4 @@ try {
 } finally {
   await browser.close();
   await server.close();
-}
-
-/** Loopback server with COOP/COEP (wasm threads): the page, /models/ and /ort/ (ONNX Runtime Web's files). */
-async function serveIsolated(dir) {
-  const ortDir = join(root, "node_modules/onnxruntime-web/dist");
-  const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
-  const http = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const [base, rest] = path.startsWith("/models/") ? [modelDir, path.slice(8)] : path.startsWith("/ort/") ? [ortDir, path.slice(5)] : [dir, path === "/" ? "index.html" : path.slice(1)];
-    const file = normalize(join(base, rest));
-    const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Resource-Policy": "same-origin" };
-    if (!file.startsWith(base) || !(await stat(file).catch(() => undefined))?.isFile()) return res.writeHead(404, headers).end();
-    res.writeHead(200, { ...headers, "Content-Type": types[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
-  });
-  await new Promise((ok) => http.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${http.address().port}/`, close: () => new Promise((ok) => (http.closeAllConnections(), http.close(ok))) };
 }

@@ -9,14 +9,13 @@
 //   npm run build && ANIME2D_MODEL_DIR=../shared/models npm run bench:web
 //   env: BENCH_STYLE (hayao), BENCH_SIZE (512), BENCH_RUNS (7), BENCH_BACKEND (wasm | webgpu), BENCH_THREADS (1,2),
 //        CHROMIUM_PATH (/usr/bin/chromium), ANIME2D_PHOTO_DIR (../shared/photos)
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { extname, join, normalize, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { chromium } from "playwright-core";
 import sharp from "sharp";
+import { serveIsolated } from "./isolated-server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const modelDir = resolve(process.env.ANIME2D_MODEL_DIR ?? join(root, "../shared/models"));
@@ -46,7 +45,7 @@ await build({
   resolve: { alias: { "@anime2d/web": join(root, "dist/web/index.js"), "@anime2d/webgpu": join(root, "dist/web/webgpu.js") } },
   worker: { format: "es" }, build: { outDir, emptyOutDir: true, target: "es2022" },
 });
-const server = await serveStatic(outDir);
+const server = await serveIsolated({ dir: outDir, modelDir, root });
 const gpuArgs = backend === "webgpu" ? ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-angle=vulkan"] : ["--disable-gpu"];
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -102,20 +101,4 @@ async function compare(threads) {
     node: { medianMs: Math.round(median(nodeMs)), ms: nodeMs.map(Math.round) },
     ratio: Number((median(browserMs) / median(nodeMs)).toFixed(2)),
   };
-}
-
-/** Loopback server with COOP/COEP: the page itself, /models/, /ort/ (ONNX Runtime Web's files). */
-async function serveStatic(dir) {
-  const ortDir = join(root, "node_modules/onnxruntime-web/dist");
-  const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
-  const http = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const [base, rest] = path.startsWith("/models/") ? [modelDir, path.slice(8)] : path.startsWith("/ort/") ? [ortDir, path.slice(5)] : [dir, path === "/" ? "index.html" : path.slice(1)];
-    const file = normalize(join(base, rest));
-    const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Resource-Policy": "same-origin" };
-    if (!file.startsWith(base) || !(await stat(file).catch(() => undefined))?.isFile()) return res.writeHead(404, headers).end();
-    res.writeHead(200, { ...headers, "Content-Type": types[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
-  });
-  await new Promise((ok) => http.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${http.address().port}/`, close: () => new Promise((ok) => (http.closeAllConnections(), http.close(ok))) };
 }
