@@ -80,9 +80,7 @@ export function sharedWorkerStylizer(options: Pick<StylizerOptions, "modelDir" |
 }
 
 const spawnNodeWorker: SpawnWorker = (events) => {
-  // Workers inherit Node's flags, but some (`node --input-type=module -e …`) refuse a file entry.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
-  const worker = new Worker(workerFile(), { name: "anime2d", execArgv });
+  const worker = newWorker();
   let failure: Error | undefined;
   worker.on("message", events.message);
   worker.on("error", (error) => (failure = error));
@@ -95,6 +93,25 @@ const spawnNodeWorker: SpawnWorker = (events) => {
     hold: (busy) => (busy ? worker.ref() : worker.unref()),
   };
 };
+
+/** Node's flags that a worker refuses (found on the first start), left out of every start. */
+let refusedFlags: string[] = [];
+
+/**
+ * A worker with Node's flags, less those a worker refuses: `--input-type` (it refuses a file
+ * entry) and process-wide V8 flags such as `--expose-gc` or `--max-old-space-size`, which Node
+ * rejects per worker (ERR_WORKER_INVALID_EXEC_ARGV) but which apply to workers anyway.
+ */
+function newWorker(): Worker {
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type") && !refusedFlags.includes(flag));
+  try {
+    return new Worker(workerFile(), { name: "anime2d", execArgv });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_WORKER_INVALID_EXEC_ARGV") throw error;
+    refusedFlags = execArgv.filter((flag) => (error as Error).message.includes(flag.split("=")[0]!));
+    return new Worker(workerFile(), { name: "anime2d", execArgv: execArgv.filter((flag) => !refusedFlags.includes(flag)) });
+  }
+}
 
 /**
  * The built worker entry beside this module (dist/node/worker.js, from the ESM and the CJS

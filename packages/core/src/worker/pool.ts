@@ -161,8 +161,16 @@ export class WorkerPool {
   }
 
   private start(slot: Slot, job: Job): void {
+    let worker: WorkerHandle;
+    try {
+      worker = slot.worker ??= this.spawn(slot);
+    } catch (error) {
+      // The platform refused to start a worker at all: this job and the waiting ones fail typed.
+      const failure = new Anime2dError("UNSUPPORTED", `The anime2d worker could not start: ${(error as Error).message}`, { cause: error });
+      for (const waiting of [job, ...this.queue.splice(0)]) this.settle(waiting, failure);
+      return;
+    }
     slot.job = job;
-    const worker = (slot.worker ??= this.spawn(slot));
     worker.hold?.(true);
     const setup = { env: { ...env }, models: customModels() };
     try {

@@ -10,8 +10,11 @@ import { loadFastify, loadMultipart } from "./peers.js";
 
 /** A configured service, not yet listening (or listening after {@link Anime2dServer.listen}). */
 export interface Anime2dServer {
-  /** The Fastify instance, to add routes or hooks, or to mount elsewhere. */
-  app: FastifyInstance;
+  /**
+   * The Fastify instance, to add routes or hooks, or to mount elsewhere. Typed as `unknown` so
+   * that anime2d's types need no fastify installed: `server.app as FastifyInstance`.
+   */
+  app: unknown;
   /** Settings after defaults. */
   config: ServeConfig;
   /** Where the work runs: `"in-process"` or `"redis"`. */
