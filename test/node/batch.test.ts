@@ -1,6 +1,6 @@
 // stylizeMany: many inputs through any stylizer, one bad file never stops the batch, one
 // progress stream, ordered or as finished, and abortable.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -17,7 +17,8 @@ beforeAll(async () => {
     await sharp(photo(name)).resize(96).png().toFile(file);
     files.push(file);
   }
-  writeFileSync(join(dir, "broken.jpg"), "not an image");
+  // A JPEG whose data ends early: a real file that fails to decode.
+  writeFileSync(join(dir, "broken.jpg"), readFileSync(photo("china.jpg")).subarray(0, 3000));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -33,7 +33,8 @@ beforeAll(async () => {
   await shrink("china.jpg", "a/photo.jpg");
   await shrink("rocket.jpg", "b/photo.jpg");
   await shrink("coffee.png", "a/deep/cup.png");
-  writeFileSync(join(input, "b/broken.jpg"), "not an image");
+  // A JPEG whose data ends early: a real file that fails to decode.
+  writeFileSync(join(input, "b/broken.jpg"), readFileSync(photo("china.jpg")).subarray(0, 3000));
   writeFileSync(join(input, "notes.txt"), "not a photo, not an input");
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -63,6 +63,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 /** Wraps a foreign error into an {@link Anime2dError} unless it already is one. */
 export function asAnime2dError(error: unknown, code: Anime2dErrorCode, message: string): Anime2dError {
   if (error instanceof Anime2dError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  // One line: libraries (libvips) append their log lines to messages, and ours go to logs and CLIs line by line.
+  const detail = (error instanceof Error ? error.message : String(error)).trim().split(/\s*\n\s*/).join("; ");
   return new Anime2dError(code, `${message}: ${detail}`, { cause: error });
 }
