@@ -30,6 +30,13 @@ const HELP = `Usage: anime2d <files, folders or globs...> [options]
 Turns photos into anime-style images. Folders are read recursively; the output folder
 mirrors the input tree.
 
+Other commands (each has --help):
+  anime2d video <clips...>       stylize video clips, sound kept (needs ffmpeg)
+  anime2d models list|fetch|import|path
+                                 see, download or import the model files
+  anime2d serve                  the HTTP service and web page
+  anime2d worker --redis URL     a queue worker for anime2d serve --redis
+
 Options:
   -s, --style <id>        style (default ${DEFAULT_STYLE}); see --list-styles
   -o, --out <dir>         output folder (default: anime2d-out)
