@@ -3,6 +3,7 @@
  * demand so that `anime2d photo.jpg` never loads the server or video code.
  */
 import { isAnime2dError } from "../index.js";
+import { allocatorEnv, followParent, restartForAllocator } from "./allocator.js";
 
 type Subcommand = (argv: string[]) => Promise<number>;
 
@@ -15,9 +16,15 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   worker: async () => (await import("./worker.js")).run,
 };
 
+/** Commands that run until stopped, where glibc's allocator would ratchet memory up (see allocator.ts). */
+const LONG_RUNNING = new Set(["serve", "worker"]);
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  followParent();
+  const restartEnv = first !== undefined && LONG_RUNNING.has(first) ? allocatorEnv() : undefined;
+  if (restartEnv) return restartForAllocator(restartEnv);
   const load = first !== undefined ? SUBCOMMANDS[first] : undefined;
   if (load) return (await load())(rest);
   return (await SUBCOMMANDS.stylize!())(argv);
