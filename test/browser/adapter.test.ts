@@ -99,6 +99,11 @@ describe("inputs and outputs", () => {
         garbage: await code(anime2d.stylize(new Blob([new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])]))),
         missingUrl: await code(anime2d.stylize("/photos/nope.png")),
         tooLarge: await code(anime2d.stylize(png, { maxInputPixels: 1000 })),
+        // Refused by size before the Blob or the response body is read whole.
+        tooManyBytesBlob: await code(anime2d.stylize(new Blob([png]), { maxInputBytes: 1000 })),
+        tooManyBytesUrl: await code(anime2d.stylize("/photos/astronaut.png", { maxInputBytes: 1000 })),
+        // No Content-Length and no end: stopped once past the limit, not read forever.
+        endlessUrl: await code(anime2d.stylize("/endless", { maxInputBytes: 1_000_000 })),
         badStyle: await code(anime2d.stylize(png, { style: "nope" as never })),
         badStrength: await code(anime2d.stylize(png, { strength: 2 })),
         brokenImg: await code(anime2d.stylize(Object.assign(new Image(), { src: "/photos/nope.png" }))),
@@ -110,6 +115,9 @@ describe("inputs and outputs", () => {
       garbage: "Anime2dError:UNSUPPORTED",
       missingUrl: "Anime2dError:INVALID_INPUT",
       tooLarge: "Anime2dError:INPUT_TOO_LARGE",
+      tooManyBytesBlob: "Anime2dError:INPUT_TOO_LARGE",
+      tooManyBytesUrl: "Anime2dError:INPUT_TOO_LARGE",
+      endlessUrl: "Anime2dError:INPUT_TOO_LARGE",
       badStyle: "Anime2dError:UNKNOWN_STYLE",
       badStrength: "Anime2dError:INVALID_OPTION",
       brokenImg: "Anime2dError:DECODE_FAILED",

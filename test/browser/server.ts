@@ -31,7 +31,8 @@ export interface TestServer {
 /**
  * Serves a built page from `root` on 127.0.0.1, plus the real models (/models/), ONNX
  * Runtime Web (/ort/), photos (/photos/) and the repository (/repo/). Broken model hosts for
- * error tests: /spa/ answers every path with an HTML page, /truncated/ sends half of each model.
+ * error tests: /spa/ answers every path with an HTML page, /truncated/ sends half of each model,
+ * /endless is a JPEG-looking body without a length that never ends.
  */
 export async function serve(root: string, headers: Record<string, string> = {}): Promise<TestServer> {
   const requests: string[] = [];
@@ -54,6 +55,7 @@ export async function serve(root: string, headers: Record<string, string> = {}):
 async function handle(root: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
   const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
   const common = { ...headers, "Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-store" };
+  if (path === "/endless") return endless(res, common);
   if (path.startsWith("/spa/")) {
     res.writeHead(200, { ...common, "Content-Type": MIME[".html"] });
     return void res.end("<!doctype html><html><body>Single-page app fallback</body></html>");
@@ -76,4 +78,13 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse, h
   const cache = path.startsWith("/ort/") ? { "Cache-Control": "max-age=3600" } : {};
   res.writeHead(200, { ...common, ...cache, "Content-Type": MIME[extname(file)] ?? "application/octet-stream", "Content-Length": body.length });
   res.end(body);
+}
+
+/** Streams a JPEG signature and then zeros, 64 KiB every 10 ms, until the client goes away. */
+function endless(res: ServerResponse, headers: Record<string, string>): void {
+  res.writeHead(200, { ...headers, "Content-Type": "image/jpeg" });
+  res.write(Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+  const chunk = Buffer.alloc(64 * 1024);
+  const timer = setInterval(() => res.write(chunk), 10);
+  res.on("close", () => clearInterval(timer));
 }

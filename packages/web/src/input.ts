@@ -1,4 +1,4 @@
-import { Anime2dError, throwIfAborted, type RawImage } from "@anime2d/core";
+import { Anime2dError, checkBytes, env, throwIfAborted, type RawImage } from "@anime2d/core";
 import { drawToRawImage, imageDataToRawImage } from "./canvas.js";
 import { absoluteUrl } from "./io.js";
 
@@ -12,9 +12,14 @@ const isA = <T>(value: unknown, name: string): value is T => has(name) && value 
  * Turns a browser input into encoded bytes (Blob, URL) or pixels (elements, canvases, bitmaps,
  * ImageData); undefined for anything else, which the core reports as `INVALID_INPUT`.
  */
-export async function loadBrowserInput(input: unknown, signal?: AbortSignal): Promise<Uint8Array | RawImage | undefined> {
-  if (isA<Blob>(input, "Blob")) return new Uint8Array(await input.arrayBuffer());
-  if (typeof input === "string") return fetchImage(input, signal);
+export async function loadBrowserInput(input: unknown, signal?: AbortSignal, limits?: { maxBytes: number }): Promise<Uint8Array | RawImage | undefined> {
+  const maxBytes = limits?.maxBytes ?? env.maxInputBytes;
+  if (isA<Blob>(input, "Blob")) {
+    // A Blob knows its size: a 4 GB file is refused before the page tries to hold it.
+    checkBytes(input.size, maxBytes);
+    return new Uint8Array(await input.arrayBuffer());
+  }
+  if (typeof input === "string") return fetchImage(input, maxBytes, signal);
   if (isA<ImageData>(input, "ImageData")) return imageDataToRawImage(input);
   if (isA<HTMLImageElement>(input, "HTMLImageElement")) return readImageElement(input);
   if (isA<ImageBitmap>(input, "ImageBitmap")) return readPixels(input, input.width, input.height);
@@ -24,7 +29,7 @@ export async function loadBrowserInput(input: unknown, signal?: AbortSignal): Pr
   return undefined;
 }
 
-async function fetchImage(url: string, signal?: AbortSignal): Promise<Uint8Array> {
+async function fetchImage(url: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
   if (url.length === 0) throw new Anime2dError("INVALID_INPUT", "The input URL is empty.");
   let response: Response;
   try {
@@ -34,7 +39,34 @@ async function fetchImage(url: string, signal?: AbortSignal): Promise<Uint8Array
     throw new Anime2dError("INVALID_INPUT", `Could not fetch the input image ${url}: ${(error as Error).message} (is it cross-origin without CORS?)`, { cause: error });
   }
   if (!response.ok) throw new Anime2dError("INVALID_INPUT", `Fetching the input image ${url} answered ${response.status} ${response.statusText}.`);
-  return new Uint8Array(await response.arrayBuffer());
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared)) checkBytes(declared, maxBytes);
+  return readCapped(response, maxBytes);
+}
+
+/**
+ * Reads a response body, stopping as soon as it passes `maxBytes`: a missing or false
+ * Content-Length (or a body that never ends) cannot make the page hold more than the limit.
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      checkBytes(length, maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) bytes.set(chunk, offset), (offset += chunk.length);
+  return bytes;
 }
 
 async function readImageElement(image: HTMLImageElement): Promise<RawImage> {
