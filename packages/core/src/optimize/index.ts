@@ -16,7 +16,7 @@ import { stringField } from "../onnx/protobuf.js";
  * changes, so cached optimised files are rebuilt.
  * @module
  */
-export const OPTIMIZER_VERSION = 1;
+export const OPTIMIZER_VERSION = 2;
 
 /** How many places each rewrite changed. */
 export type OptimizeReport = Record<string, number>;

@@ -4,12 +4,18 @@ import { symbolicShape } from "./shape-symbols.js";
 
 /**
  * Upsampling blocks `Resize ×2 (bilinear, asymmetric) → reflect Pad 1 → Conv 3×3` (NCHW)
- * become a Conv 3×3 at low resolution to 4·Cout channels followed by DepthToSpace: every
+ * become a Conv 3×3 at low resolution to 4·Cout channels whose parities are then interleaved
+ * into the 2× output (a depth-to-space): every
  * output pixel of the original is a fixed linear mix of a 3×3 low-resolution neighbourhood,
  * one mix per output parity, so the weights are precomputed and the 4×-larger resized and
  * padded tensors are never built. The borders match exactly with a reflect pad at the start
  * and an edge pad at the end of each axis (the resize clamps its last sample; the reflect
  * pad mirrors its first interpolated one).
+ *
+ * The interleave is a ConvTranspose (stride 2, one group per output channel, a one-hot 2×2
+ * kernel per parity), not a DepthToSpace: ONNX Runtime's CPU DepthToSpace is a generic 6-D
+ * transpose and cost 9% of hayao's run at 512² (32 ms for the last block alone); the
+ * ConvTranspose does the same copy in about half the time.
  */
 
 /** How each of the 3 kernel taps (rows) reads the 3 low-resolution taps (columns), per output parity. */
@@ -37,19 +43,26 @@ export function subpixelUpsamples(graph: Graph): number {
     const { pad, conv, weights, cout, cin } = match;
     const mixed = mixWeights(weights, cout, cin);
     const base = conv.outputs[0];
-    const names = { w: fresh(`${base}__subpixel_w`), b: fresh(`${base}__subpixel_b`), start: fresh(`${base}__pad_start`), end: fresh(`${base}__pad_end`) };
+    const names = {
+      w: fresh(`${base}__subpixel_w`),
+      b: fresh(`${base}__subpixel_b`),
+      start: fresh(`${base}__pad_start`),
+      end: fresh(`${base}__pad_end`),
+      interleave: fresh(`${base}__interleave`),
+    };
     graph.initializers.set(names.w, floatTensor(names.w, [4 * cout, cin, 3, 3], mixed));
+    graph.initializers.set(names.interleave, floatTensor(names.interleave, [4 * cout, 1, 2, 2], interleaveKernel(cout)));
     graph.initializers.set(names.start, int64Tensor(names.start, [0, 0, 1, 1, 0, 0, 0, 0]));
     graph.initializers.set(names.end, int64Tensor(names.end, [0, 0, 0, 0, 0, 0, 1, 1]));
     const convInputs = [fresh(`${base}__lowres_a`), fresh(`${base}__lowres_b`)];
     const lowConv = fresh(`${base}__lowres`);
     const bias = conv.inputs[2] ? constantFloats(graph, conv.inputs[2]) : undefined;
-    if (bias) graph.initializers.set(names.b, floatTensor(names.b, [4 * cout], Float32Array.from({ length: 4 * cout }, (_, i) => bias[i % cout])));
+    if (bias) graph.initializers.set(names.b, floatTensor(names.b, [4 * cout], Float32Array.from({ length: 4 * cout }, (_, i) => bias[i >> 2])));
     const replacement: Node[] = [
       node("Pad", [resize.inputs[0], names.start], [convInputs[0]], [{ name: "mode", type: 3, s: "reflect" }]),
       node("Pad", [convInputs[0], names.end], [convInputs[1]], [{ name: "mode", type: 3, s: "edge" }]),
       node("Conv", bias ? [convInputs[1], names.w, names.b] : [convInputs[1], names.w], [lowConv], [intsAttr("kernel_shape", [3, 3]), intsAttr("pads", [0, 0, 0, 0])]),
-      node("DepthToSpace", [lowConv], [base], [intAttr("blocksize", 2), { name: "mode", type: 3, s: "DCR" }]),
+      node("ConvTranspose", [lowConv, names.interleave], [base], [intAttr("group", cout), intsAttr("kernel_shape", [2, 2]), intsAttr("strides", [2, 2])]),
     ];
     const at = graph.nodes.indexOf(conv);
     graph.nodes.splice(at, 1, ...replacement);
@@ -63,8 +76,16 @@ export function subpixelUpsamples(graph: Graph): number {
 const RESIZE_FREE = new Set(["nearest_mode", "cubic_coeff_a", "extrapolation_value"]);
 
 /**
- * Low-resolution weights [4·Cout, Cin, 3, 3] in DepthToSpace (DCR) order: for each output
- * parity (py, px), Mᵀ[py] · W[o, c] · M[px], the 3×3 kernel mixed separably along each axis.
+ * ConvTranspose weights [4·Cout, 1, 2, 2]: low-resolution channel 4·o + 2·py + px goes to
+ * output channel o at row parity py and column parity px.
+ */
+function interleaveKernel(cout: number): Float32Array {
+  return Float32Array.from({ length: 16 * cout }, (_, i) => (((i >> 2) & 3) === (i & 3) ? 1 : 0));
+}
+
+/**
+ * Low-resolution weights [4·Cout, Cin, 3, 3], channel 4·o + 2·py + px holding, for output
+ * channel o at parity (py, px), Mᵀ[py] · W[o, c] · M[px]: the 3×3 kernel mixed separably.
  */
 function mixWeights(weights: Float32Array, cout: number, cin: number): Float32Array {
   const mixed = new Float32Array(4 * cout * cin * 9);
@@ -83,7 +104,7 @@ function mixWeights(weights: Float32Array, cout: number, cin: number): Float32Ar
               for (let rx = 0; rx < 3; rx++) sum += weights[w + ry * 3 + rx] * m(px, rx, tx);
               rows[ry * 3 + tx] = sum;
             }
-          const out = (((py * 2 + px) * cout + o) * cin + c) * 9;
+          const out = ((o * 4 + py * 2 + px) * cin + c) * 9;
           for (let ty = 0; ty < 3; ty++)
             for (let tx = 0; tx < 3; tx++) {
               let sum = 0;
