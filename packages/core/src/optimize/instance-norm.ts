@@ -142,8 +142,8 @@ function replace(graph: Graph, m: AdaptiveNorm): void {
   const eye = constant("eye", [c, c], identity);
   const eps2 = constant("eps", [], Float32Array.of(m.convMoments.eps));
   const [mean, centred, flat, flatT, gram, pixels, pixelCount, count, inverse, cov] = ["mean", "centred", "flat", "flatT", "gram", "hw", "n", "nf", "inv", "cov"].map(name);
-  const [diag, variance, wCov, wCovW, convVariance, convVarEps, scale, meanColumn, convMean, convMeanFlat, meanFlat] = [
-    "diag", "var", "wcov", "wcovw", "cvar", "cvareps", "scale", "mcol", "cmean", "cmeanflat", "meanflat",
+  const [diag, variance, wCov, wCovW, convVariance, convVarEps, scale, meanColumn, convMean, convMeanFlat] = [
+    "diag", "var", "wcov", "wcovw", "cvar", "cvareps", "scale", "mcol", "cmean", "cmeanflat",
   ].map(name);
   const added: Node[] = [
     node("ReduceMean", [m.x], [mean], [intsAttr("axes", SPATIAL), intAttr("keepdims", 1)]),
@@ -152,7 +152,7 @@ function replace(graph: Graph, m: AdaptiveNorm): void {
     node("Transpose", [flat], [flatT], [intsAttr("perm", [1, 0])]),
     node("MatMul", [flat, flatT], [gram]),
     // 1/N, N = H·W, from the input's shape.
-    node("Shape", [m.x], [pixels]),
+    node("Shape", [centred], [pixels]),
     node("Slice", [pixels, ints("from", [2]), ints("to", [4])], [pixelCount]),
     node("ReduceProd", [pixelCount], [count], [intAttr("keepdims", 0)]),
     node("Cast", [count], [inverse + "_f"], [intAttr("to", 1)]),
@@ -170,8 +170,9 @@ function replace(graph: Graph, m: AdaptiveNorm): void {
     node("Reshape", [mean, ints("c1", [c, 1])], [meanColumn]),
     node("MatMul", [w, meanColumn], [convMean]),
     node("Reshape", [convMean, ints("c", [c])], [convMeanFlat]),
-    node("Reshape", [mean, ints("c2", [c])], [meanFlat]),
-    node("BatchNormalization", [m.x, scale, convMeanFlat, meanFlat, variance], [m.output], [floatAttr("epsilon", m.moments.eps)]),
+    // Normalises the centred tensor (mean 0): x itself is then read only by the mean and the
+    // Sub, so a quantized x is dequantized once rather than once per reader.
+    node("BatchNormalization", [centred, scale, convMeanFlat, constant("zero", [c], new Float32Array(c)), variance], [m.output], [floatAttr("epsilon", m.moments.eps)]),
   ];
   const removed = new Set(m.nodes);
   const kept = graph.nodes.filter((n) => !removed.has(n));
