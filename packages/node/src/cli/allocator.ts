@@ -45,8 +45,14 @@ function glibcVersion(): string | undefined {
  */
 export function restartForAllocator(env: NodeJS.ProcessEnv): Promise<number> {
   const args = [...process.execArgv, ...process.argv.slice(1)];
-  const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
-  if (execve) execve(process.execPath, [process.execPath, ...args], env);
+  const node = process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never };
+  if (node.execve) {
+    try {
+      node.execve(process.execPath, [process.execPath, ...args], env);
+    } catch {
+      // Refused (a platform or permission without exec): fall back to a child process.
+    }
+  }
   const child = spawn(process.execPath, args, {
     env: { ...env, [SUPERVISED]: "1" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
