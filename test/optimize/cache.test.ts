@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ModelPool, OPTIMIZER_VERSION, env, getModel, optimizeModel, optimizedBytes, optimizedCacheFile } from "@anime2d/core";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ModelPool, OPTIMIZER_VERSION, env, getModel, optimizeModel, optimizedBytes, optimizedCacheFile, runnableBytes } from "@anime2d/core";
 import { nodePlatform } from "@anime2d/node";
 import { MODEL_DIR } from "../fixtures/paths.js";
 import { unaryModel } from "../fixtures/onnx.js";
@@ -94,5 +94,17 @@ describe("optimised graph cache", () => {
       }
     }
     expect(readFileSync(entryPath).includes(Buffer.from(await sha(expected)))).toBe(true);
+  });
+
+  it("says why when an INT8 graph cannot be built, and runs the published file", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const stale = { optimizerVersion: OPTIMIZER_VERSION - 1, activations: {} };
+      const bytes = await runnableBytes(source, spec.sha256, io, undefined, stale);
+      expect(sameBytes(bytes, source)).toBe(true);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/INT8 graph could not be built .*optimiser version/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -75,7 +75,9 @@ async function readEntry(entry: Uint8Array, source: string, precision: Header["p
 export async function runnableBytes(source: Uint8Array, knownSha256: string | undefined, io: ModelIO, cache: ModelCache | undefined, int8?: Int8Params): Promise<Uint8Array> {
   try {
     return await optimizedBytes(source, knownSha256 ?? (await io.sha256(source)), io, cache, int8);
-  } catch {
+  } catch (error) {
+    // Still a stylization, from the published file; but whoever asked for INT8 must learn why it is slower.
+    if (int8) console.warn(`anime2d: the INT8 graph could not be built (${(error as Error).message}); running the published fp32 file.`);
     return source;
   }
 }
