@@ -15,7 +15,7 @@ import { symbolicShape } from "./shape-symbols.js";
  * The interleave is a ConvTranspose (stride 2, one group per output channel, a one-hot 2×2
  * kernel per parity), not a DepthToSpace: ONNX Runtime's CPU DepthToSpace is a generic 6-D
  * transpose and cost 9% of hayao's run at 512² (32 ms for the last block alone); the
- * ConvTranspose does the same copy in about half the time.
+ * ConvTranspose does the same copy in about two thirds of the time (last block: 32 → 21 ms).
  */
 
 /** How each of the 3 kernel taps (rows) reads the 3 low-resolution taps (columns), per output parity. */
