@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { MMAP_THRESHOLD_TUNABLE } from "../../packages/node/src/cli/allocator.js";
 import { freePort, startCli, type Child } from "../serve/processes.js";
@@ -11,15 +11,39 @@ const glibc = process.platform === "linux" && Boolean((process.report.getReport(
 /** The pid that serves: the CLI's own (where Node can exec in place) or its one child. */
 function servingPid(cli: Child): number {
   const pid = cli.process.pid!;
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  const children = childrenOf(pid);
   return children.length === 1 ? children[0] : pid;
+}
+
+/** Child pids from /proc/PID/stat (field 4 is the parent's pid; the name in field 2 may hold spaces). */
+function childrenOf(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readOrEmpty(`/proc/${entry}/stat`);
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid === parent) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** A file's text, or "" when it is gone (a process may end while /proc is read). */
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
 
 async function gone(pid: number, ms = 10_000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (!existsSync(`/proc/${pid}`)) return true;
+    // A zombie has ended too: whether it is reaped at once depends on the machine's init.
+    const stat = readOrEmpty(`/proc/${pid}/stat`);
+    if (!stat || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
