@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { MMAP_THRESHOLD_TUNABLE } from "../../packages/node/src/cli/allocator.js";
+import { MMAP_THRESHOLD_TUNABLE, allocatorEnv, glibcVersion } from "../../packages/node/src/cli/allocator.js";
 import { freePort, startCli, type Child } from "../serve/processes.js";
 
 // `anime2d serve` and `anime2d worker` run for days; on glibc they restart themselves once with
 // a fixed mmap threshold, without which aborted and large runs ratchet RSS up by hundreds of MB
 // (leaks.test.ts measures the memory; this file checks the restart and its process handling).
-const glibc = process.platform === "linux" && Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+const glibc = process.platform === "linux" && Boolean(glibcVersion());
 
 /** The pid that serves: the CLI's own (where Node can exec in place) or its one child. */
 function servingPid(cli: Child): number {
@@ -81,7 +81,6 @@ describe.runIf(glibc)("long-running commands and glibc's allocator", () => {
   });
 
   it("keeps a threshold the user set, and adds to other tunables", async () => {
-    const { allocatorEnv } = await import("../../packages/node/src/cli/allocator.js");
     expect(allocatorEnv({ GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=65536" })).toBeUndefined();
     expect(allocatorEnv({ ANIME2D_KEEP_ALLOCATOR: "1" })).toBeUndefined();
     expect(allocatorEnv({ GLIBC_TUNABLES: "glibc.malloc.arena_max=2" })?.GLIBC_TUNABLES).toBe(`glibc.malloc.arena_max=2:${MMAP_THRESHOLD_TUNABLE}`);

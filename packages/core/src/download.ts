@@ -13,8 +13,17 @@ export async function readDownload(response: Response, url: string, onProgress?:
   if (/^text\/html/i.test(type)) {
     throw new Anime2dError("MODEL_INTEGRITY", `GET ${url} answered an HTML page (${type}), not a model file: is the file missing on the server?`);
   }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const total = Number(response.headers.get("content-length")) || undefined;
+  return readBody(response, (loaded) => onProgress?.(loaded, total));
+}
+
+/**
+ * Reads a Response body into one buffer, chunk by chunk. `onChunk` sees the running byte count
+ * and may throw to stop reading (a size limit): the stream is then cancelled, so a body that
+ * never ends costs no more than the limit.
+ */
+export async function readBody(response: Response, onChunk?: (loaded: number) => void): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -23,7 +32,12 @@ export async function readDownload(response: Response, url: string, onProgress?:
     if (done) break;
     chunks.push(value);
     loaded += value.length;
-    onProgress?.(loaded, total);
+    try {
+      onChunk?.(loaded);
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    }
   }
   return concat(chunks, loaded);
 }

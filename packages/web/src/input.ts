@@ -1,4 +1,4 @@
-import { Anime2dError, checkBytes, env, throwIfAborted, type RawImage } from "@anime2d/core";
+import { Anime2dError, checkBytes, env, readBody, throwIfAborted, type RawImage } from "@anime2d/core";
 import { drawToRawImage, imageDataToRawImage } from "./canvas.js";
 import { absoluteUrl } from "./io.js";
 
@@ -41,32 +41,8 @@ async function fetchImage(url: string, maxBytes: number, signal?: AbortSignal): 
   if (!response.ok) throw new Anime2dError("INVALID_INPUT", `Fetching the input image ${url} answered ${response.status} ${response.statusText}.`);
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared)) checkBytes(declared, maxBytes);
-  return readCapped(response, maxBytes);
-}
-
-/**
- * Reads a response body, stopping as soon as it passes `maxBytes`: a missing or false
- * Content-Length (or a body that never ends) cannot make the page hold more than the limit.
- */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      checkBytes(length, maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) bytes.set(chunk, offset), (offset += chunk.length);
-  return bytes;
+  // A missing or false Content-Length, or a body that never ends, stops at the limit.
+  return readBody(response, (loaded) => checkBytes(loaded, maxBytes));
 }
 
 async function readImageElement(image: HTMLImageElement): Promise<RawImage> {

@@ -60,12 +60,17 @@ export function insertQdq(graph: Graph, params: Int8Params): number {
   // Tensors already available dequantized (a quantized Conv's output feeding the next Conv).
   const dequantized = new Map<string, string>();
   const targets = new Set(quantizableConvs(graph).filter((n) => acts[n.inputs[0]] && acts[n.outputs[0]]));
-  const addQdq = (out: Node[], from: string, to: string, q: { scale: number; zeroPoint: number }) => {
-    const s = fresh(`${to}__scale`);
-    const z = fresh(`${to}__zp`);
-    const quantized = fresh(`${to}__u8`);
+  /** The scale and zero-point initializers of one quantized tensor. */
+  const quantParams = (base: string, q: { scale: number; zeroPoint: number }) => {
+    const s = fresh(`${base}__scale`);
+    const z = fresh(`${base}__zp`);
     graph.initializers.set(s, scalar(s, FLOAT, q.scale));
     graph.initializers.set(z, scalar(z, UINT8, q.zeroPoint));
+    return { s, z };
+  };
+  const addQdq = (out: Node[], from: string, to: string, q: { scale: number; zeroPoint: number }) => {
+    const { s, z } = quantParams(to, q);
+    const quantized = fresh(`${to}__u8`);
     out.push(node("QuantizeLinear", [from, s, z], [quantized]), node("DequantizeLinear", [quantized, s, z], [to]));
   };
   const padChains = copyingPadChains(graph, targets);
@@ -80,10 +85,7 @@ export function insertQdq(graph: Graph, params: Int8Params): number {
       const q = acts[chain[chain.length - 1].outputs[0]];
       const u8 = (name: string) => `${name}__u8pad`;
       const head = fresh(`${chain[0].inputs[0]}__q`);
-      const s = fresh(`${head}__scale`);
-      const z = fresh(`${head}__zp`);
-      graph.initializers.set(s, scalar(s, FLOAT, q.scale));
-      graph.initializers.set(z, scalar(z, UINT8, q.zeroPoint));
+      const { s, z } = quantParams(head, q);
       nodes.push(node("QuantizeLinear", [chain[0].inputs[0], s, z], [head]));
       chain.forEach((pad, i) => nodes.push({ ...pad, inputs: [i === 0 ? head : u8(chain[i - 1].outputs[0]), ...pad.inputs.slice(1)], outputs: [u8(pad.outputs[0])] }));
       const end = chain[chain.length - 1].outputs[0];

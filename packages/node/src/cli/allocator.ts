@@ -31,7 +31,8 @@ export function allocatorEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return { ...env, GLIBC_TUNABLES: tunables ? `${tunables}:${MMAP_THRESHOLD_TUNABLE}` : MMAP_THRESHOLD_TUNABLE };
 }
 
-function glibcVersion(): string | undefined {
+/** The C library's glibc version, or undefined on musl, macOS and Windows. */
+export function glibcVersion(): string | undefined {
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return report?.header?.glibcVersionRuntime;
 }
