@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ModelPool, OPTIMIZER_VERSION, env, getModel, optimizeModel, optimizedBytes, optimizedCacheFile, runnableBytes } from "@anime2d/core";
+import { ModelPool, OPTIMIZER_VERSION, env, getModel, nchwcBlockSize, optimizeModel, optimizedBytes, optimizedCacheFile, runnableBytes } from "@anime2d/core";
 import { nodePlatform } from "@anime2d/node";
 import { MODEL_DIR } from "../fixtures/paths.js";
 import { unaryModel } from "../fixtures/onnx.js";
@@ -29,10 +29,10 @@ afterEach(() => {
 });
 
 /** A cache entry in the format the optimiser writes, with any header fields overridden. */
-function plantEntry(payload: Uint8Array, header: Record<string, unknown>) {
+function plantEntry(payload: Uint8Array, header: Record<string, unknown>, path = entryPath) {
   const text = `anime2d-optimized\n${JSON.stringify({ version: OPTIMIZER_VERSION, source: spec.sha256, bytes: payload.length, ...header })}\n`;
-  mkdirSync(dirname(entryPath), { recursive: true });
-  writeFileSync(entryPath, Buffer.concat([Buffer.from(text), payload]));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, Buffer.concat([Buffer.from(text), payload]));
 }
 
 const sha = (bytes: Uint8Array) => io.sha256(bytes);
@@ -80,7 +80,11 @@ describe("optimised graph cache", () => {
   });
 
   it("a ModelPool never opens a corrupt entry and works with optimize on and off", async () => {
-    plantEntry(impostor, { sha256: "f".repeat(64) });
+    // The pool writes this machine's blocked layout where ONNX Runtime has one (block-size.ts).
+    const blockSize = await nchwcBlockSize(nodePlatform.ort);
+    const poolEntry = join(cacheDir, optimizedCacheFile(spec.sha256!, "fp32", blockSize));
+    const poolExpected = optimizeModel(source, { blockSize }).bytes;
+    plantEntry(impostor, { sha256: "f".repeat(64), ...(blockSize ? { blockSize } : {}) }, poolEntry);
     for (const optimize of [true, false]) {
       const pool = new ModelPool(nodePlatform, { modelDir: MODEL_DIR, threads: 1, optimize });
       try {
@@ -93,7 +97,39 @@ describe("optimised graph cache", () => {
         await pool.dispose();
       }
     }
-    expect(readFileSync(entryPath).includes(Buffer.from(await sha(expected)))).toBe(true);
+    expect(readFileSync(poolEntry).includes(Buffer.from(await sha(poolExpected)))).toBe(true);
+  });
+
+  describe("the blocked (NCHWc) layout", () => {
+    const blockedFile = () => join(cacheDir, optimizedCacheFile(spec.sha256!, "fp32", 16));
+
+    it("is cached under its block size, and an entry for another block size is rebuilt", async () => {
+      const blocked = optimizeModel(source, { blockSize: 16 }).bytes;
+      plantEntry(impostor, { sha256: await sha(impostor), blockSize: 8 }, blockedFile());
+      const bytes = await optimizedBytes(source, spec.sha256!, io, io.cache!(), undefined, { blockSize: 16, verify: async () => true });
+      expect(sameBytes(bytes, blocked)).toBe(true);
+      expect(readFileSync(blockedFile()).includes(Buffer.from('"blockSize":16'))).toBe(true);
+      // The plain entry is another key: untouched by the blocked one.
+      expect(existsSync(entryPath)).toBe(false);
+    });
+
+    it("that disagrees with the plain graph (or cannot be checked) is replaced by the plain graph, once", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      try {
+        for (const verify of [async () => false, async () => Promise.reject(new Error("no kernel"))]) {
+          rmSync(blockedFile(), { force: true });
+          const bytes = await optimizedBytes(source, spec.sha256!, io, io.cache!(), undefined, { blockSize: 16, verify });
+          expect(sameBytes(bytes, expected)).toBe(true);
+        }
+        expect(warn.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/NCHWc16 graph disagreed[\s\S]*NCHWc16 graph could not be used \(no kernel\)/);
+        // The decision is cached: the next load does not build or check again.
+        const check = vi.fn(async () => true);
+        expect(sameBytes(await optimizedBytes(source, spec.sha256!, io, io.cache!(), undefined, { blockSize: 16, verify: check }), expected)).toBe(true);
+        expect(check).not.toHaveBeenCalled();
+      } finally {
+        warn.mockRestore();
+      }
+    });
   });
 
   it("says why when an INT8 graph cannot be built, and runs the published file", async () => {

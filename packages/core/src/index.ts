@@ -35,6 +35,8 @@ export * from "./tiling/index.js";
 export * from "./face/index.js";
 export * from "./optimize/index.js";
 export * from "./optimize/cache.js";
+export * from "./optimize/block-size.js";
+export { reorderFilter, NCHWC_DOMAIN } from "./optimize/blocked-layout.js";
 export * from "./optimize/int8-qdq.js";
 export * from "./optimize/int8-registry.js";
 export * from "./video/index.js";

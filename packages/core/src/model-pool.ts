@@ -6,7 +6,8 @@ import type { Platform } from "./platform.js";
 import type { ProgressCallback } from "./progress.js";
 import type { ModelSpec } from "./registry.js";
 import type { Int8Params } from "./optimize/int8-qdq.js";
-import { runnableBytes } from "./optimize/cache.js";
+import { runnableBytes, type BlockedLayout } from "./optimize/cache.js";
+import { nchwcBlockSize, sameOutputs } from "./optimize/block-size.js";
 import { checkPrecision, int8ParamsFor, type Precision } from "./optimize/int8-registry.js";
 import { checkThreads } from "./validate.js";
 
@@ -125,9 +126,23 @@ export class ModelPool {
   /** A style model's session on its optimised graph, falling back to the source file if ONNX Runtime refuses it. */
   private async openRunnable(spec: ModelSpec, bytes: Uint8Array, int8?: Int8Params): Promise<InferenceSession> {
     if (this.options.optimize === false || spec.kind !== "style") return this.createSession(spec, bytes);
-    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, env.useCache ? this.platform.io.cache?.() : undefined, int8);
+    const blocked = int8 ? undefined : await this.blockedLayout(spec);
+    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, env.useCache ? this.platform.io.cache?.() : undefined, int8, blocked);
     if (optimized === bytes) return this.createSession(spec, bytes);
     return this.createSession(spec, optimized).catch(() => this.createSession(spec, bytes));
+  }
+
+  /**
+   * ONNX Runtime's blocked layout for this machine, when its sessions run on the CPU provider
+   * alone (the blocked ops are CPU kernels) and its build has them.
+   */
+  private async blockedLayout(spec: ModelSpec): Promise<BlockedLayout | undefined> {
+    const options = { ...this.platform.sessionOptions?.({ threads: this.options.threads }), ...this.options.sessionOptions };
+    const providers = (options.executionProviders ?? ["cpu"]).map((p) => (typeof p === "string" ? p : p.name));
+    if (providers.some((p) => p !== "cpu")) return undefined;
+    const blockSize = await nchwcBlockSize(this.platform.ort);
+    if (!blockSize) return undefined;
+    return { blockSize, verify: (candidate, plain) => sameOutputs(this.platform.ort, spec, candidate, plain) };
   }
 
   private async createSession(spec: ModelSpec, bytes: Uint8Array, extra: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {

@@ -31,6 +31,7 @@ export type { Face, FaceBox, FaceLandmarks, DetectFacesOptions } from "./face/de
 export type { FaceMode, FaceBackground, FaceOptions } from "./face/options.js";
 export type { OneShotDetectOptions } from "./face/api.js";
 export { optimizeModel, OPTIMIZER_VERSION } from "./optimize/index.js";
+export { nchwcBlockSize } from "./optimize/block-size.js";
 export type { OptimizeOptions } from "./optimize/index.js";
 export type { Int8Params } from "./optimize/int8-qdq.js";
 export { activationRange } from "./optimize/int8-qdq.js";

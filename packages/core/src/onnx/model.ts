@@ -86,8 +86,27 @@ export function decodeModel(model: Uint8Array): Decoded {
   throw new Anime2dError("MODEL_MISMATCH", "The ONNX file has no graph.");
 }
 
-export function encodeModel(decoded: Decoded, opsetBumps: Record<string, number> = {}): Uint8Array {
-  return concat([bumpOpsets(decoded.head, opsetBumps), lengthDelimited(MODEL_GRAPH, encodeGraph(decoded.graph)), bumpOpsets(decoded.tail, opsetBumps)]);
+/**
+ * The model's bytes with its (rewritten) graph. `opsetBumps` raises the versions of imported
+ * domains; `extraDomains` imports domains the model did not use (e.g. ONNX Runtime's own ops).
+ */
+export function encodeModel(decoded: Decoded, opsetBumps: Record<string, number> = {}, extraDomains: Record<string, number> = {}): Uint8Array {
+  const imported = new Set(opsetImports(decoded.head).concat(opsetImports(decoded.tail)));
+  const extra = Object.entries(extraDomains)
+    .filter(([domain]) => !imported.has(domain))
+    .map(([domain, version]) => lengthDelimited(8, concat([stringField(1, domain), varintField(2, version)])));
+  return concat([bumpOpsets(decoded.head, opsetBumps), lengthDelimited(MODEL_GRAPH, encodeGraph(decoded.graph)), bumpOpsets(decoded.tail, opsetBumps), ...extra]);
+}
+
+function opsetImports(bytes: Uint8Array): string[] {
+  const domains: string[] = [];
+  for (const f of fields(bytes, 0, bytes.length)) {
+    if (f.field !== 8) continue;
+    const body = bytes.subarray(f.bodyStart, f.end);
+    const domain = [...fields(body, 0, body.length)].find((g) => g.field === 1);
+    domains.push(domain ? text(body, domain) : "");
+  }
+  return domains;
 }
 
 function decodeGraph(bytes: Uint8Array): Graph {

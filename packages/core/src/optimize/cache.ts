@@ -15,43 +15,76 @@ const MAGIC = "anime2d-optimized\n";
 interface Header {
   version: number;
   precision: "fp32" | "int8";
+  /** ONNX Runtime's NCHWc block size the graph was written for (blocked-layout.ts), if any. */
+  blockSize?: number;
   source: string;
   sha256: string;
   bytes: number;
 }
 
-/** The cache entry name of a source file's optimised graph (the precision is part of the key). */
-export const optimizedCacheFile = (sourceSha256: string, precision: "fp32" | "int8" = "fp32") =>
-  precision === "fp32" ? `optimized/${sourceSha256}.onnx` : `optimized/${sourceSha256}.${precision}.onnx`;
+/** The cache entry name of a source file's optimised graph (precision and block size are part of the key). */
+export const optimizedCacheFile = (sourceSha256: string, precision: "fp32" | "int8" = "fp32", blockSize = 0) =>
+  `optimized/${sourceSha256}${precision === "fp32" ? "" : `.${precision}`}${blockSize ? `.nchwc${blockSize}` : ""}.onnx`;
+
+/**
+ * The fp32 graph in ONNX Runtime's blocked layout (blocked-layout.ts), for this machine's
+ * block size; `verify` runs candidate and plain graph and says whether they agree. A blocked
+ * graph that fails it (or cannot be built) is replaced by the plain optimised graph.
+ */
+export interface BlockedLayout {
+  blockSize: number;
+  verify(candidate: Uint8Array, plain: Uint8Array): Promise<boolean>;
+}
 
 /**
  * Returns the optimised graph of `source` (whose SHA-256 is `sourceSha256`), from the cache when
  * a valid entry is there, else built now and stored. Returns `source` itself when no rewrite
  * applies.
  */
-export async function optimizedBytes(source: Uint8Array, sourceSha256: string, io: ModelIO, cache: ModelCache | undefined, int8?: Int8Params): Promise<Uint8Array> {
+export async function optimizedBytes(
+  source: Uint8Array,
+  sourceSha256: string,
+  io: ModelIO,
+  cache: ModelCache | undefined,
+  int8?: Int8Params,
+  blocked?: BlockedLayout,
+): Promise<Uint8Array> {
   const precision = int8 ? "int8" : "fp32";
-  const file = optimizedCacheFile(sourceSha256, precision);
+  const blockSize = int8 ? 0 : (blocked?.blockSize ?? 0);
+  const file = optimizedCacheFile(sourceSha256, precision, blockSize);
   const cached = await cache?.get(file).catch(() => undefined);
   if (cached) {
-    const payload = await readEntry(cached, sourceSha256, precision, io);
+    const payload = await readEntry(cached, sourceSha256, precision, blockSize, io);
     if (payload) return payload.length === 0 ? source : payload;
   }
   const { bytes, report } = optimizeModel(source, { int8 });
   const changed = Object.values(report).some((n) => n > 0);
+  const built = changed && blockSize ? await blockedOrPlain(source, bytes, blocked!) : bytes;
   // An empty payload records "nothing to rewrite", so the next load skips the work.
-  const payload = changed ? bytes : new Uint8Array(0);
-  if (cache) await cache.put(file, await writeEntry(payload, sourceSha256, precision, io)).catch(() => undefined);
-  return changed ? bytes : source;
+  const payload = changed ? built : new Uint8Array(0);
+  if (cache) await cache.put(file, await writeEntry(payload, sourceSha256, precision, blockSize, io)).catch(() => undefined);
+  return changed ? built : source;
 }
 
-async function writeEntry(payload: Uint8Array, source: string, precision: Header["precision"], io: ModelIO): Promise<Uint8Array> {
-  const header: Header = { version: OPTIMIZER_VERSION, precision, source, sha256: await io.sha256(payload), bytes: payload.length };
+/** The blocked graph when it builds and agrees with the plain one, else the plain one. */
+async function blockedOrPlain(source: Uint8Array, plain: Uint8Array, blocked: BlockedLayout): Promise<Uint8Array> {
+  try {
+    const candidate = optimizeModel(source, { blockSize: blocked.blockSize }).bytes;
+    if (await blocked.verify(candidate, plain)) return candidate;
+    console.warn(`anime2d: the NCHWc${blocked.blockSize} graph disagreed with the plain optimised graph; using the plain one.`);
+  } catch (error) {
+    console.warn(`anime2d: the NCHWc${blocked.blockSize} graph could not be used (${(error as Error).message}); using the plain optimised graph.`);
+  }
+  return plain;
+}
+
+async function writeEntry(payload: Uint8Array, source: string, precision: Header["precision"], blockSize: number, io: ModelIO): Promise<Uint8Array> {
+  const header: Header = { version: OPTIMIZER_VERSION, precision, ...(blockSize ? { blockSize } : {}), source, sha256: await io.sha256(payload), bytes: payload.length };
   return concat([new TextEncoder().encode(MAGIC + JSON.stringify(header) + "\n"), payload]);
 }
 
 /** The entry's payload when its header matches this optimiser and source and its hash checks. */
-async function readEntry(entry: Uint8Array, source: string, precision: Header["precision"], io: ModelIO): Promise<Uint8Array | undefined> {
+async function readEntry(entry: Uint8Array, source: string, precision: Header["precision"], blockSize: number, io: ModelIO): Promise<Uint8Array | undefined> {
   const magic = new TextEncoder().encode(MAGIC);
   if (entry.length < magic.length || magic.some((b, i) => entry[i] !== b)) return undefined;
   const end = entry.indexOf(0x0a, magic.length);
@@ -63,7 +96,8 @@ async function readEntry(entry: Uint8Array, source: string, precision: Header["p
     return undefined;
   }
   const payload = entry.subarray(end + 1);
-  if (header.version !== OPTIMIZER_VERSION || (header.precision ?? "fp32") !== precision || header.source !== source || header.bytes !== payload.length) return undefined;
+  if (header.version !== OPTIMIZER_VERSION || (header.precision ?? "fp32") !== precision || (header.blockSize ?? 0) !== blockSize) return undefined;
+  if (header.source !== source || header.bytes !== payload.length) return undefined;
   if ((await io.sha256(payload)) !== header.sha256) return undefined;
   return payload;
 }
@@ -72,9 +106,16 @@ async function readEntry(entry: Uint8Array, source: string, precision: Header["p
  * The bytes a style model's session should run: its optimised graph, or the source itself
  * when optimising fails (a rewrite bug must cost speed, never a stylization).
  */
-export async function runnableBytes(source: Uint8Array, knownSha256: string | undefined, io: ModelIO, cache: ModelCache | undefined, int8?: Int8Params): Promise<Uint8Array> {
+export async function runnableBytes(
+  source: Uint8Array,
+  knownSha256: string | undefined,
+  io: ModelIO,
+  cache: ModelCache | undefined,
+  int8?: Int8Params,
+  blocked?: BlockedLayout,
+): Promise<Uint8Array> {
   try {
-    return await optimizedBytes(source, knownSha256 ?? (await io.sha256(source)), io, cache, int8);
+    return await optimizedBytes(source, knownSha256 ?? (await io.sha256(source)), io, cache, int8, blocked);
   } catch (error) {
     // Still a stylization, from the published file; but whoever asked for INT8 must learn why it is slower.
     if (int8) console.warn(`anime2d: the INT8 graph could not be built (${(error as Error).message}); running the published fp32 file.`);

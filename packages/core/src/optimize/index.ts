@@ -1,7 +1,8 @@
 import { decodeModel, encodeModel } from "../onnx/model.js";
 import { foldConstants } from "./fold-constants.js";
 import { prune } from "./graph-tools.js";
-import { fuseInstanceNorms } from "./instance-norm.js";
+import { fuseInstanceNorms, type FusedNorm } from "./instance-norm.js";
+import { NCHWC_DOMAIN, toBlockedLayout } from "./blocked-layout.js";
 import { toNchw } from "./nchw-layout.js";
 import { dropZeroPads } from "./zero-pads.js";
 import { splitNarrowConvs } from "./narrow-conv.js";
@@ -30,6 +31,12 @@ export interface OptimizeOptions {
    * so one run measures their ranges.
    */
   exposeCalibrationTensors?: boolean;
+  /**
+   * ONNX Runtime's NCHWc block size on this machine (see block-size.ts): when given, the fp32
+   * graph is written in that blocked layout (blocked-layout.ts). The result runs only on an
+   * ONNX Runtime build with the same block size.
+   */
+  blockSize?: number;
 }
 
 export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}): { bytes: Uint8Array; report: OptimizeReport; calibrationTensors?: string[] } {
@@ -39,7 +46,8 @@ export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}):
   report.foldConstants = foldConstants(graph);
   report.nchwLayout = toNchw(graph);
   report.zeroPads = dropZeroPads(graph);
-  report.instanceNorm = fuseInstanceNorms(graph);
+  const norms: FusedNorm[] = [];
+  report.instanceNorm = fuseInstanceNorms(graph, norms);
   report.narrowConv = splitNarrowConvs(graph);
   report.subpixelUpsample = subpixelUpsamples(graph);
   prune(graph);
@@ -49,6 +57,11 @@ export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}):
     prune(graph);
     // DequantizeLinear's per-channel axis needs opset 13.
     return { bytes: encodeModel(decoded, { "": 13, "ai.onnx": 13 }), report };
+  }
+  if (options.blockSize && !options.exposeCalibrationTensors) {
+    report.blockedLayout = toBlockedLayout(graph, options.blockSize, norms);
+    prune(graph);
+    return { bytes: encodeModel(decoded, {}, { [NCHWC_DOMAIN]: 1 }), report };
   }
   if (options.exposeCalibrationTensors) {
     const names = calibrationTensors(graph).filter((n) => !graph.outputs.some((o) => o.name === n));

@@ -14,14 +14,41 @@ import { attr, constantFloats, constantScalar, consumers, floatAttr, intAttr, in
  * E[xxᵀ] − μμᵀ form measured 4.7e-2 off on a white image). The chain then becomes a single
  * BatchNormalization with run-time statistics. Batch 1 only, like the pipeline.
  */
-export function fuseInstanceNorms(graph: Graph): number {
+export function fuseInstanceNorms(graph: Graph, fusedNorms: FusedNorm[] = []): number {
   let fused = 0;
   for (;;) {
     const match = findAdaptiveNorm(graph);
     if (!match) return fused;
-    replace(graph, match);
+    fusedNorms.push(replace(graph, match));
     fused++;
   }
+}
+
+/**
+ * What a fused norm left in the graph, by tensor name, for later rewrites that compute the same
+ * statistics another way (blocked-layout.ts).
+ */
+export interface FusedNorm {
+  /** The normalised input, [1, C, H, W]. */
+  x: string;
+  channels: number;
+  /** x's spatial mean, [1, C, 1, 1]; also read by the μ' = W·μ nodes, which stay. */
+  mean: string;
+  /** x − μ; also read by the Shape that counts H·W, which stays. */
+  centred: string;
+  /** 1 / (H·W), a scalar. */
+  inverse: string;
+  /** μ' = W·μ, [C]. */
+  convMean: string;
+  /** The 1×1 conv's weights as a [C, C] initializer, and the two ε. */
+  weights: string;
+  eps: number;
+  convEps: number;
+  /** The BatchNormalization's output: the norm's output. */
+  output: string;
+  /** The Gram matrix of x − μ, [C, C] (H·W times the covariance), and the nodes that only feed it. */
+  gram: string;
+  gramInputs: string[];
 }
 
 interface Moments {
@@ -121,7 +148,7 @@ function closed(nodes: Node[], readers: Map<string, (Node | undefined)[]>, outpu
   return nodes.every((n) => n.outputs.every((o) => o === output || (readers.get(o) ?? []).every((r) => r !== undefined && set.has(r))));
 }
 
-function replace(graph: Graph, m: AdaptiveNorm): void {
+function replace(graph: Graph, m: AdaptiveNorm): FusedNorm {
   const fresh = nameMaker(graph);
   const c = m.channels;
   const at = Math.min(...m.nodes.map((n) => graph.nodes.indexOf(n)));
@@ -179,4 +206,18 @@ function replace(graph: Graph, m: AdaptiveNorm): void {
   const insertAt = kept.indexOf(graph.nodes.slice(at).find((n) => !removed.has(n))!);
   kept.splice(insertAt < 0 ? kept.length : insertAt, 0, ...added);
   graph.nodes = kept;
+  return {
+    x: m.x,
+    channels: c,
+    mean,
+    centred,
+    inverse,
+    convMean: convMeanFlat,
+    weights: w,
+    eps: m.moments.eps,
+    convEps: m.convMoments.eps,
+    output: m.output,
+    gram,
+    gramInputs: [flat, flatT],
+  };
 }

@@ -1,0 +1,287 @@
+import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
+import { attr, consumers, intAttr, nameMaker, node } from "./graph-tools.js";
+import type { FusedNorm } from "./instance-norm.js";
+
+/**
+ * ONNX Runtime's CPU convolutions run in a blocked layout, NCHWc: channels in blocks of `block`
+ * (16 with AVX-512, 8 with AVX2), `[1, C/block, H, W, block]` in memory. Its own layout pass
+ * converts every Conv but wraps each in a ReorderInput/ReorderOutput pair, because the ops
+ * between convs here (instance norms with run-time statistics, reflect Pads) are not among those
+ * it knows how to run blocked. That costs two full copies per conv, and the norm's
+ * BatchNormalization and LeakyRelu are two more single-purpose passes.
+ *
+ * This pass writes the graph in the blocked layout itself (`com.microsoft.nchwc` ops, the ones
+ * ONNX Runtime's own pass emits), and keeps tensors blocked between convs:
+ * - Conv → NCHWc Conv, its weights reordered as ONNX Runtime does (OIHWBiBo, or OIHWBo when the
+ *   input has fewer channels than a block and is read as NCHW);
+ * - Pad, Add and LeakyRelu run on the blocked tensor seen as 5-D `[1, C/b, H, W, b]` (a Reshape
+ *   is free): spatial padding and elementwise ops do not care how channels are laid out;
+ * - each fused instance norm (instance-norm.ts) is computed blocked: the spatial mean by a
+ *   ReduceMean over the 5-D view; x − μ by a depthwise 1×1 NCHWc Conv with run-time bias −μ; the
+ *   1×1 conv's output of the centred x (its variance, σ'²) by an NCHWc Conv, so no Gram matrix;
+ *   both variances by ReduceSumSquare; and the normalisation itself, with the LeakyRelu after
+ *   it, as one depthwise 1×1 NCHWc Conv with run-time weights and a fused activation.
+ * Any other reader of a blocked tensor gets it reordered back to NCHW, once.
+ *
+ * The block size belongs to the machine's ONNX Runtime build, so the result is only valid
+ * there: the caller asks ONNX Runtime for it (block-size.ts) and checks the graph against the
+ * plain one before using it.
+ */
+
+export const NCHWC_DOMAIN = "com.microsoft.nchwc";
+
+interface Blocked {
+  name: string;
+  channels: number;
+}
+
+export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[]): number {
+  const fresh = nameMaker(graph);
+  const readers = consumers(graph);
+  const out: Node[] = [];
+  const blocked = new Map<string, Blocked>();
+  const plain = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
+  // Convs written here that have no activation yet: a following one can be folded in.
+  const fusable = new Set<Node>();
+  let converted = 0;
+
+  const ints = (base: string, data: number[]) => {
+    const name = fresh(base);
+    graph.initializers.set(name, int64Tensor(name, data));
+    return name;
+  };
+  const floats = (base: string, dims: number[], data: Float32Array) => {
+    const name = fresh(base);
+    graph.initializers.set(name, floatTensor(name, dims, data));
+    return name;
+  };
+  const emit = (n: Node) => {
+    out.push(n);
+    return n;
+  };
+  const nchwc = (op: string, inputs: string[], outputs: string[], attributes: Attribute[] = []) => emit({ ...node(op, inputs, outputs, attributes), domain: NCHWC_DOMAIN });
+
+  /** The NCHW tensor `name`, reordered back from its blocked copy the first time it is asked for. */
+  const needPlain = (name: string) => {
+    const b = blocked.get(name);
+    if (!plain.has(name) && b) {
+      nchwc("ReorderOutput", [b.name], [name], [intAttr("channels", b.channels)]);
+      plain.add(name);
+    }
+    return name;
+  };
+  /** The blocked copy of `name` ([1, C, H, W] with C a multiple of the block). */
+  const needBlocked = (name: string, channels: number) => {
+    let b = blocked.get(name);
+    if (!b) {
+      b = { name: fresh(`${name}__nchwc`), channels };
+      nchwc("ReorderInput", [name], [b.name]);
+      blocked.set(name, b);
+    }
+    return b.name;
+  };
+  const setBlocked = (name: string, channels: number, base = name) => {
+    const b = { name: fresh(`${base}__nchwc`), channels };
+    blocked.set(name, b);
+    return b.name;
+  };
+  /** The 5-D view [1, C/b, H, W, b] of a blocked tensor, and back. */
+  const view5 = (name: string, channels: number) => {
+    const v = fresh(`${name}_5d`);
+    emit(node("Reshape", [name, ints(`${name}_5d_shape`, [0, channels / block, 0, 0, block])], [v]));
+    return v;
+  };
+  const view4 = (name: string, channels: number, output: string) => emit(node("Reshape", [name, ints(`${output}_4d_shape`, [0, channels, 0, 0])], [output]));
+
+  // Norms over whole blocks of channels are computed blocked; their Gram-matrix nodes go.
+  const blockedNorms = norms.filter((n) => n.channels % block === 0);
+  const normAt = new Map(blockedNorms.flatMap((n) => [[n.mean, n] as const, [n.output, n] as const]));
+  const dropped = new Set(blockedNorms.flatMap((n) => [n.centred, n.gram, ...n.gramInputs]));
+  const normCentred = new Map(blockedNorms.map((n) => [n.centred, n]));
+  const stats = new Map<FusedNorm, { centred: string }>();
+
+  for (const n of graph.nodes) {
+    const norm = normAt.get(n.outputs[0]);
+    if (norm) {
+      if (n.outputs[0] === norm.mean) stats.set(norm, normStatistics(norm));
+      else normalise(norm, n);
+      converted++;
+      continue;
+    }
+    if (dropped.has(n.outputs[0])) continue;
+    if (n.op === "Shape" && n.domain === "" && normCentred.has(n.inputs[0])) {
+      // H and W of x − μ are those of x, blocked or not.
+      const norm = normCentred.get(n.inputs[0])!;
+      emit({ ...n, inputs: [blocked.get(norm.x)?.name ?? needPlain(norm.x)] });
+      plain.add(n.outputs[0]);
+      continue;
+    }
+    if (convert(n)) {
+      converted++;
+      continue;
+    }
+    for (const i of n.inputs) if (i) needPlain(i);
+    emit(n);
+    for (const o of n.outputs) plain.add(o);
+  }
+  for (const o of graph.outputs) needPlain(o.name);
+  graph.nodes = out;
+  return converted;
+
+  /** Converts `n` to run blocked, if it can; false leaves it to run as it is. */
+  function convert(n: Node): boolean {
+    if (n.domain !== "") return false;
+    if (n.op === "Conv") return convertConv(n);
+    const input = blocked.get(n.inputs[0]);
+    if (!input) return false;
+    if (ACTIVATIONS.has(n.op) && n.inputs.length === 1) {
+      // Folded into the conv that made its input when nothing else reads that (MLAS applies it
+      // as the conv writes its output), else run on the blocked tensor: it is elementwise.
+      const producer = out.find((o) => o.outputs[0] === input.name);
+      const onlyReader = readers.get(n.inputs[0])?.length === 1 && !plain.has(n.inputs[0]);
+      if (producer && fusable.has(producer) && onlyReader) {
+        producer.attributes.push({ name: "activation", type: 3, s: n.op });
+        if (n.op === "LeakyRelu") producer.attributes.push({ name: "activation_params", type: 6, floats: [attr(n, "alpha")?.f ?? 0.01] });
+        fusable.delete(producer);
+        blocked.set(n.outputs[0], input);
+      } else {
+        emit({ ...n, inputs: [input.name], outputs: [setBlocked(n.outputs[0], input.channels)] });
+      }
+      return true;
+    }
+    if (n.op === "Add" && n.inputs.length === 2) {
+      const other = blocked.get(n.inputs[1]);
+      if (!other || other.channels !== input.channels) return false;
+      emit({ ...n, inputs: [input.name, other.name], outputs: [setBlocked(n.outputs[0], input.channels)] });
+      return true;
+    }
+    if (n.op === "Pad") return convertPad(n, input);
+    return false;
+  }
+
+  function convertPad(n: Node, input: Blocked): boolean {
+    const pads = graph.initializers.get(n.inputs[1] ?? "");
+    if (!pads || n.inputs.length > 3 || (n.inputs[2] && !isZero(n.inputs[2]))) return false;
+    const p = values(pads) as number[];
+    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0) return false;
+    const padded = fresh(`${n.outputs[0]}_5d`);
+    emit({ ...n, inputs: [view5(input.name, input.channels), ints(`${n.outputs[0]}_pads5`, [0, 0, p[2], p[3], 0, 0, 0, p[6], p[7], 0])], outputs: [padded] });
+    view4(padded, input.channels, setBlocked(n.outputs[0], input.channels));
+    return true;
+  }
+
+  function isZero(name: string): boolean {
+    const t = graph.initializers.get(name);
+    return !!t && (values(t) as ArrayLike<number>).length === 1 && (values(t) as ArrayLike<number>)[0] === 0;
+  }
+
+  function convertConv(conv: Node): boolean {
+    const w = graph.initializers.get(conv.inputs[1]);
+    const bias = conv.inputs[2] ? graph.initializers.get(conv.inputs[2]) : undefined;
+    if (!w || w.dataType !== 1 || w.dims.length !== 4 || (conv.inputs[2] && (!bias || bias.dataType !== 1))) return false;
+    if ((attr(conv, "group")?.i ?? 1) !== 1) return false;
+    const autoPad = attr(conv, "auto_pad")?.s;
+    if (autoPad && autoPad !== "NOTSET" && autoPad !== "VALID") return false;
+    const [outputs, inputs] = w.dims;
+    const direct = inputs < block; // read as NCHW (ONNX Runtime's OIHWBo filter format)
+    if (!direct && inputs % block !== 0) return false;
+    const input = direct ? needPlain(conv.inputs[0]) : needBlocked(conv.inputs[0], inputs);
+    const weights = reorderFilter(values(w) as Float32Array, w.dims, block, direct);
+    const padded = Math.ceil(outputs / block) * block;
+    const b = bias ? padTo(values(bias) as Float32Array, padded) : undefined;
+    const convInputs = [input, floats(`${conv.inputs[1]}__nchwc`, [padded, ...w.dims.slice(1)], weights), ...(b ? [floats(`${conv.inputs[2]}__nchwc`, [padded], b)] : [])];
+    const kernel = { name: "kernel_shape", type: 7, ints: w.dims.slice(2) };
+    const attributes = [...conv.attributes.filter((a) => a.name !== "kernel_shape"), kernel];
+    if (outputs % block === 0) {
+      fusable.add(nchwc("Conv", convInputs, [setBlocked(conv.outputs[0], outputs)], attributes));
+    } else {
+      const raw = fresh(`${conv.outputs[0]}__nchwc`);
+      nchwc("Conv", convInputs, [raw], attributes);
+      nchwc("ReorderOutput", [raw], [conv.outputs[0]], [intAttr("channels", outputs)]);
+      plain.add(conv.outputs[0]);
+    }
+    return true;
+  }
+
+  /** At the norm's mean: μ, x − μ, and the sums of squares of x − μ and of W·(x − μ). */
+  function normStatistics(norm: FusedNorm) {
+    const c = norm.channels;
+    const x = needBlocked(norm.x, c);
+    const name = (s: string) => fresh(`${norm.output}__nchwc_${s}`);
+    // ONNX Runtime's blocked global pooling: a [1, C, 1, 1] result is the same in either layout.
+    nchwc("GlobalAveragePool", [x], [norm.mean]);
+    plain.add(norm.mean);
+    const negMean4 = name("negmean4");
+    emit(node("Neg", [norm.mean], [negMean4]));
+    const negMean = name("negmean");
+    emit(node("Reshape", [negMean4, ints(name("c"), [c])], [negMean]));
+    const centred = name("centred");
+    nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMean], [centred], [intAttr("group", c), kernelShape]);
+    // Σ·H·W from the blocked x − μ, [C/b, H·W, b]: block pairs (i, j) give x_iᵀ·x_j, [b, b].
+    const nb = c / block;
+    const rows = name("rows");
+    emit(node("Reshape", [centred, ints(name("rows_shape"), [nb, 1, -1, block])], [rows]));
+    const cols = name("cols");
+    emit(node("Reshape", [centred, ints(name("cols_shape"), [1, nb, -1, block])], [cols]));
+    const rowsT = name("rowsT");
+    emit(node("Transpose", [rows], [rowsT], [{ name: "perm", type: 7, ints: [0, 1, 3, 2] }]));
+    const blocks = name("gram_blocks");
+    emit(node("MatMul", [rowsT, cols], [blocks]));
+    const ordered = name("gram_ordered");
+    emit(node("Transpose", [blocks], [ordered], [{ name: "perm", type: 7, ints: [0, 2, 1, 3] }]));
+    emit(node("Reshape", [ordered, ints(name("cc"), [c, c])], [norm.gram]));
+    plain.add(norm.gram);
+    return { centred };
+  }
+
+  /** At the BatchNormalization: (x − μ) · √(σ'² + ε')/√(σ² + ε) + μ', one depthwise NCHWc Conv. */
+  function normalise(norm: FusedNorm, bn: Node): void {
+    const s = stats.get(norm)!;
+    const c = norm.channels;
+    const name = (t: string) => fresh(`${norm.output}__nchwc_${t}`);
+    // BatchNormalization(x − μ, scale, μ', 0, σ²): weights scale/√(σ² + ε), bias μ'.
+    const [, scale, convMean, , variance] = bn.inputs;
+    const ve = name("vareps");
+    emit(node("Add", [variance, floats(name("eps"), [], Float32Array.of(attr(bn, "epsilon")?.f ?? 1e-5))], [ve]));
+    const sd = name("sd");
+    emit(node("Sqrt", [ve], [sd]));
+    const ratio = name("ratio");
+    emit(node("Div", [scale, sd], [ratio]));
+    const weights = name("scale");
+    emit(node("Reshape", [ratio, ints(name("c111"), [c, 1, 1, 1])], [weights]));
+    const affine = nchwc("Conv", [s.centred, weights, convMean], [setBlocked(bn.outputs[0], c)], [intAttr("group", c), kernelShape]);
+    fusable.add(affine);
+  }
+}
+
+const kernelShape: Attribute = { name: "kernel_shape", type: 7, ints: [1, 1] };
+
+/** Activations ONNX Runtime's NCHWc Conv can apply itself (MLAS activation kinds). */
+const ACTIVATIONS = new Set(["Relu", "LeakyRelu", "Tanh", "Sigmoid"]);
+
+function padTo(data: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(length);
+  out.set(data);
+  return out;
+}
+
+/**
+ * A Conv's weights [O, I, kh, kw] in ONNX Runtime's NCHWc filter order: output channels in
+ * blocks of `block` (zero-padded), innermost; with `direct` (input read as NCHW) `[O/b, I, kh,
+ * kw, b]`, else input channels blocked too, `[O/b, I/b, kh, kw, b_in, b_out]`.
+ */
+export function reorderFilter(w: Float32Array, dims: readonly number[], block: number, direct: boolean): Float32Array {
+  const [o, i, kh, kw] = dims;
+  const op = Math.ceil(o / block) * block;
+  const out = new Float32Array(op * i * kh * kw);
+  const at = (oc: number, ic: number, y: number, x: number) => (oc < o ? w[((oc * i + ic) * kh + y) * kw + x] : 0);
+  let k = 0;
+  if (direct) {
+    for (let ob = 0; ob < op; ob += block) for (let ic = 0; ic < i; ic++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let oo = 0; oo < block; oo++) out[k++] = at(ob + oo, ic, y, x);
+    return out;
+  }
+  for (let ob = 0; ob < op; ob += block)
+    for (let ib = 0; ib < i; ib += block)
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ii = 0; ii < block; ii++) for (let oo = 0; oo < block; oo++) out[k++] = at(ob + oo, ib + ii, y, x);
+  return out;
+}
