@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { createStylizer, env, int8Styles, listStyles, optimizeModel } from "anime2d";
+import { createStylizer, env, int8Styles, listStyles, nchwcBlockSize, optimizeModel } from "anime2d";
 
 const { values } = parseArgs({
   options: {
@@ -42,11 +42,16 @@ const time = async (fn) => {
 };
 
 const peak = await sgemmPeak();
-console.log(`anime2d speed bench: ${values.photo}, ${threads} threads, median of ${runs} interleaved runs; sgemm peak ${peak.toFixed(1)} GFLOP/s (1024² MatMul, ONNX Runtime, this run)\n`);
+// The fp32 graph stylize() runs: in ONNX Runtime's blocked layout where this machine has one.
+const blockSize = await nchwcBlockSize(ort);
 console.log(
-  "| style | size | raw original ms | raw optimised ms | optimised speed-up | INT8 (vs raw original) | stylize() ms | stylize() speed-up | + colour default ms | file→file ms | decode+encode ms | GFLOP/s | % of sgemm peak |",
+  `anime2d speed bench: ${values.photo}, ${threads} threads, median of ${runs} interleaved runs; sgemm peak ${peak.toFixed(1)} GFLOP/s (1024² MatMul, ONNX Runtime, this run); ` +
+    `optimised graph ${blockSize ? `in NCHWc${blockSize} layout` : "NCHW (no blocked kernels here)"}\n`,
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log(
+  "| style | size | raw original ms | raw optimised NCHW ms | raw optimised ms | optimised speed-up | INT8 (vs raw original) | stylize() ms | stylize() speed-up | + colour default ms | file→file ms | decode+encode ms | GFLOP/s | % of sgemm peak |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 
 const stylizer = createStylizer({ threads, modelDir });
 // The INT8 option through the whole pipeline, for the styles that offer it.
@@ -54,8 +59,10 @@ const int8Stylizer = createStylizer({ threads, modelDir, precision: "int8" });
 const profiles = [];
 for (const style of styles) {
   const source = readFileSync(join(modelDir, style.file));
-  const optimized = optimizeModel(source).bytes;
+  const nchw = optimizeModel(source).bytes;
+  const optimized = blockSize ? optimizeModel(source, { blockSize }).bytes : nchw;
   const original = await ort.InferenceSession.create(source, sessionOptions);
+  const plainFast = await ort.InferenceSession.create(nchw, sessionOptions);
   const fast = await ort.InferenceSession.create(optimized, sessionOptions);
   // The INT8 graph (static QDQ on the optimised graph), for the styles that offer it.
   const int8Params = int8Styles().includes(style.id) ? JSON.parse(readFileSync(join("models/int8", `${style.file}.json`), "utf8")) : undefined;
@@ -71,6 +78,7 @@ for (const style of styles) {
     const modelColor = { style: style.id, face: "off", color: "model" };
     const steps = {
       original: () => original.run(feed),
+      nchw: () => plainFast.run(feed),
       optimized: () => fast.run(feed),
       ...(int8 && { int8: () => int8.run(feed), stylizeInt8: () => int8Stylizer.stylize(image, modelColor) }),
       stylize: () => stylizer.stylize(image, modelColor),
@@ -86,6 +94,7 @@ for (const style of styles) {
       style.id,
       `${size}²`,
       m.original.toFixed(0),
+      m.nchw.toFixed(0),
       m.optimized.toFixed(0),
       `${(m.original / m.optimized).toFixed(2)}×`,
       int8
@@ -103,6 +112,7 @@ for (const style of styles) {
   }
   await original.release();
   await fast.release();
+  await plainFast.release();
   await int8?.release();
   if (!values["no-profile"]) profiles.push([style.id, await opProfile(optimized, style, Math.min(512, Math.max(...sizes)))]);
 }

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { Anime2dError, OPTIMIZER_VERSION, env, getModel, int8Styles, listStyles, optimizeModel, optimizedCacheFile, type Int8Params } from "@anime2d/core";
+import { Anime2dError, OPTIMIZER_VERSION, env, getModel, int8Styles, listStyles, nchwcBlockSize, optimizeModel, optimizedCacheFile, type Int8Params } from "@anime2d/core";
 import { createStylizer } from "@anime2d/node";
 import { MODEL_DIR, photo } from "../fixtures/paths.js";
 
@@ -105,7 +105,8 @@ describe("precision int8", () => {
         const a = await fp32.stylize(image, { style: "hayao", face: "off" });
         const b = await int8.stylize(image, { style: "hayao", face: "off" });
         expect(b.width).toBe(a.width);
-        const fp32Entry = join(cacheDir, optimizedCacheFile(spec.sha256!));
+        // fp32 is written in this machine's blocked layout where ONNX Runtime has one.
+        const fp32Entry = join(cacheDir, optimizedCacheFile(spec.sha256!, "fp32", await nchwcBlockSize(ort)));
         const int8Entry = join(cacheDir, optimizedCacheFile(spec.sha256!, "int8"));
         expect(fp32Entry).not.toBe(int8Entry);
         expect(existsSync(fp32Entry) && existsSync(int8Entry)).toBe(true);
