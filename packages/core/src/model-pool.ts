@@ -126,10 +126,16 @@ export class ModelPool {
   /** A style model's session on its optimised graph, falling back to the source file if ONNX Runtime refuses it. */
   private async openRunnable(spec: ModelSpec, bytes: Uint8Array, int8?: Int8Params): Promise<InferenceSession> {
     if (this.options.optimize === false || spec.kind !== "style") return this.createSession(spec, bytes);
+    const cache = env.useCache ? this.platform.io.cache?.() : undefined;
     const blocked = int8 ? undefined : await this.blockedLayout(spec);
-    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, env.useCache ? this.platform.io.cache?.() : undefined, int8, blocked);
+    const optimized = await runnableBytes(bytes, spec.sha256, this.platform.io, cache, int8, blocked);
     if (optimized === bytes) return this.createSession(spec, bytes);
-    return this.createSession(spec, optimized).catch(() => this.createSession(spec, bytes));
+    return this.createSession(spec, optimized).catch(async () => {
+      // A blocked graph cached under another ONNX Runtime version may no longer load: the plain
+      // optimised graph still should.
+      const plain = blocked ? await runnableBytes(bytes, spec.sha256, this.platform.io, cache, int8) : bytes;
+      return this.createSession(spec, plain).catch(() => this.createSession(spec, bytes));
+    });
   }
 
   /**

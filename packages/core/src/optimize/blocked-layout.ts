@@ -13,14 +13,16 @@ import type { FusedNorm } from "./instance-norm.js";
  * This pass writes the graph in the blocked layout itself (`com.microsoft.nchwc` ops, the ones
  * ONNX Runtime's own pass emits), and keeps tensors blocked between convs:
  * - Conv → NCHWc Conv, its weights reordered as ONNX Runtime does (OIHWBiBo, or OIHWBo when the
- *   input has fewer channels than a block and is read as NCHW);
- * - Pad, Add and LeakyRelu run on the blocked tensor seen as 5-D `[1, C/b, H, W, b]` (a Reshape
- *   is free): spatial padding and elementwise ops do not care how channels are laid out;
- * - each fused instance norm (instance-norm.ts) is computed blocked: the spatial mean by a
- *   ReduceMean over the 5-D view; x − μ by a depthwise 1×1 NCHWc Conv with run-time bias −μ; the
- *   1×1 conv's output of the centred x (its variance, σ'²) by an NCHWc Conv, so no Gram matrix;
- *   both variances by ReduceSumSquare; and the normalisation itself, with the LeakyRelu after
- *   it, as one depthwise 1×1 NCHWc Conv with run-time weights and a fused activation.
+ *   input has fewer channels than a block and is read as NCHW); an activation that follows
+ *   (LeakyRelu, Relu, Tanh, Sigmoid) is folded into it when nothing else reads the conv;
+ * - Pad, Add and activations run on the blocked tensor, Pad through the 5-D view
+ *   `[1, C/b, H, W, b]` (a Reshape is free): spatial padding and elementwise ops do not care
+ *   how channels are laid out;
+ * - each fused instance norm (instance-norm.ts) is computed blocked: μ by ONNX Runtime's
+ *   blocked GlobalAveragePool; x − μ by a depthwise 1×1 NCHWc Conv with run-time bias −μ; the
+ *   Gram matrix of x − μ block by block (a batched MatMul over [C/b, H·W, b] slices), feeding
+ *   the same σ², σ'² nodes as before; and the normalisation itself, with the LeakyRelu after
+ *   it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias, activation fused.
  * Any other reader of a blocked tensor gets it reordered back to NCHW, once.
  *
  * The block size belongs to the machine's ONNX Runtime build, so the result is only valid
@@ -203,7 +205,7 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return true;
   }
 
-  /** At the norm's mean: μ, x − μ, and the sums of squares of x − μ and of W·(x − μ). */
+  /** At the norm's mean: μ, x − μ and its Gram matrix, all from the blocked x. */
   function normStatistics(norm: FusedNorm) {
     const c = norm.channels;
     const x = needBlocked(norm.x, c);

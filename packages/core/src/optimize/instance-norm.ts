@@ -32,23 +32,15 @@ export interface FusedNorm {
   /** The normalised input, [1, C, H, W]. */
   x: string;
   channels: number;
-  /** x's spatial mean, [1, C, 1, 1]; also read by the μ' = W·μ nodes, which stay. */
+  /** x's spatial mean, [1, C, 1, 1]; also read by the μ' = W·μ nodes. */
   mean: string;
-  /** x − μ; also read by the Shape that counts H·W, which stays. */
+  /** x − μ; also read by the Shape that counts H·W. */
   centred: string;
-  /** 1 / (H·W), a scalar. */
-  inverse: string;
-  /** μ' = W·μ, [C]. */
-  convMean: string;
-  /** The 1×1 conv's weights as a [C, C] initializer, and the two ε. */
-  weights: string;
-  eps: number;
-  convEps: number;
-  /** The BatchNormalization's output: the norm's output. */
-  output: string;
   /** The Gram matrix of x − μ, [C, C] (H·W times the covariance), and the nodes that only feed it. */
   gram: string;
   gramInputs: string[];
+  /** The BatchNormalization's output: the norm's output. */
+  output: string;
 }
 
 interface Moments {
@@ -206,18 +198,5 @@ function replace(graph: Graph, m: AdaptiveNorm): FusedNorm {
   const insertAt = kept.indexOf(graph.nodes.slice(at).find((n) => !removed.has(n))!);
   kept.splice(insertAt < 0 ? kept.length : insertAt, 0, ...added);
   graph.nodes = kept;
-  return {
-    x: m.x,
-    channels: c,
-    mean,
-    centred,
-    inverse,
-    convMean: convMeanFlat,
-    weights: w,
-    eps: m.moments.eps,
-    convEps: m.convMoments.eps,
-    output: m.output,
-    gram,
-    gramInputs: [flat, flatT],
-  };
+  return { x: m.x, channels: c, mean, centred, gram, gramInputs: [flat, flatT], output: m.output };
 }
