@@ -1,5 +1,5 @@
 import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
-import { attr, consumers, intAttr, nameMaker, node } from "./graph-tools.js";
+import { attr, consumers, intAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
 
 /**
@@ -46,6 +46,10 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   // Convs written here that have no activation yet: a following one can be folded in.
   const fusable = new Set<Node>();
   let converted = 0;
+  // Sub-pixel convs whose parity interleave (subpixel-upsample.ts) can run blocked: their
+  // output channels are written parity-major within each block of output channels instead.
+  const interleaved = subpixelInterleaves(graph, block);
+  const parityMajor = new Set([...interleaved.values()].map((i) => i.conv));
 
   const ints = (base: string, data: number[]) => {
     const name = fresh(base);
@@ -158,7 +162,34 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
       return true;
     }
     if (n.op === "Pad") return convertPad(n, input);
+    if (n.op === "ConvTranspose" && interleaved.has(n)) return interleave(n, input, interleaved.get(n)!.channels);
     return false;
+  }
+
+  /**
+   * The parity interleave on the blocked tensor: with channels ordered (block, py, px, lane)
+   * the low-resolution tensor is [1, C/b, 2, 2, h, w, b] in memory, and the high-resolution
+   * one [1, C/b, h, 2, w, 2, b]: one Transpose that moves whole b-channel pixels, where the
+   * NCHW route reordered out, ran a ConvTranspose and reordered back in.
+   */
+  function interleave(n: Node, input: Blocked, channels: number): boolean {
+    const name = (t: string) => fresh(`${n.outputs[0]}__nchwc_${t}`);
+    const shape = name("shape");
+    emit(node("Shape", [input.name], [shape]));
+    const hw = name("hw");
+    emit(node("Slice", [shape, ints(name("from"), [2]), ints(name("to"), [4])], [hw]));
+    const lowShape = name("low_shape");
+    emit(node("Concat", [ints(name("lead"), [1, channels / block, 2, 2]), hw, ints(name("lane"), [block])], [lowShape], [intAttr("axis", 0)]));
+    const low = name("low");
+    emit(node("Reshape", [input.name, lowShape], [low]));
+    const high = name("high");
+    emit(node("Transpose", [low], [high], [{ name: "perm", type: 7, ints: [0, 1, 4, 2, 5, 3, 6] }]));
+    const highHw = name("high_hw");
+    emit(node("Mul", [hw, ints(name("two"), [2, 2])], [highHw]));
+    const highShape = name("high_shape");
+    emit(node("Concat", [ints(name("nc"), [1, channels]), highHw], [highShape], [intAttr("axis", 0)]));
+    emit(node("Reshape", [high, highShape], [setBlocked(n.outputs[0], channels)]));
+    return true;
   }
 
   function convertPad(n: Node, input: Blocked): boolean {
@@ -188,9 +219,10 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     const direct = inputs < block; // read as NCHW (ONNX Runtime's OIHWBo filter format)
     if (!direct && inputs % block !== 0) return false;
     const input = direct ? needPlain(conv.inputs[0]) : needBlocked(conv.inputs[0], inputs);
-    const weights = reorderFilter(values(w) as Float32Array, w.dims, block, direct);
+    const order = parityMajor.has(conv) ? parityMajorOrder(outputs / 4, block) : undefined;
+    const weights = reorderFilter(permuteRows(values(w) as Float32Array, order), w.dims, block, direct);
     const padded = Math.ceil(outputs / block) * block;
-    const b = bias ? padTo(values(bias) as Float32Array, padded) : undefined;
+    const b = bias ? padTo(permuteRows(values(bias) as Float32Array, order), padded) : undefined;
     const convInputs = [input, floats(`${conv.inputs[1]}__nchwc`, [padded, ...w.dims.slice(1)], weights), ...(b ? [floats(`${conv.inputs[2]}__nchwc`, [padded], b)] : [])];
     const kernel = { name: "kernel_shape", type: 7, ints: w.dims.slice(2) };
     const attributes = [...conv.attributes.filter((a) => a.name !== "kernel_shape"), kernel];
@@ -260,6 +292,47 @@ const kernelShape: Attribute = { name: "kernel_shape", type: 7, ints: [1, 1] };
 
 /** Activations ONNX Runtime's NCHWc Conv can apply itself (MLAS activation kinds). */
 const ACTIVATIONS = new Set(["Relu", "LeakyRelu", "Tanh", "Sigmoid"]);
+
+/**
+ * The interleaving ConvTransposes subpixel-upsample.ts writes (stride 2, one-hot 2×2 kernels, low
+ * channel 4·o + 2·py + px → output channel o), on a Conv read by nothing else, with whole blocks
+ * of output channels.
+ */
+function subpixelInterleaves(graph: Graph, block: number): Map<Node, { conv: Node; channels: number }> {
+  const made = producers(graph);
+  const readers = consumers(graph);
+  const found = new Map<Node, { conv: Node; channels: number }>();
+  for (const n of graph.nodes) {
+    if (n.op !== "ConvTranspose" || n.domain !== "" || n.inputs.length !== 2) continue;
+    const channels = attr(n, "group")?.i ?? 1;
+    const w = graph.initializers.get(n.inputs[1]);
+    const conv = made.get(n.inputs[0]);
+    if (!w || !conv || conv.op !== "Conv" || readers.get(n.inputs[0])?.length !== 1 || channels % block !== 0) continue;
+    if (!n.attributes.every((a) => (a.name === "group" ? true : (a.name === "kernel_shape" || a.name === "strides") && sameInts(a.ints, [2, 2])))) continue;
+    const k = values(w) as Float32Array;
+    if (!sameInts(w.dims, [4 * channels, 1, 2, 2]) || !k.every((v, i) => v === (((i >> 2) & 3) === (i & 3) ? 1 : 0))) continue;
+    const convW = graph.initializers.get(conv.inputs[1]);
+    if (!convW || convW.dims[0] !== 4 * channels) continue;
+    found.set(n, { conv, channels });
+  }
+  return found;
+}
+
+/** For each new channel (block, parity, lane), the sub-pixel conv's channel 4·(block·b + lane) + parity. */
+function parityMajorOrder(channels: number, block: number): number[] {
+  const order: number[] = [];
+  for (let cb = 0; cb < channels / block; cb++) for (let parity = 0; parity < 4; parity++) for (let lane = 0; lane < block; lane++) order.push(4 * (cb * block + lane) + parity);
+  return order;
+}
+
+/** Rows (first-axis slices) of `data` in the given order. */
+function permuteRows(data: Float32Array, order: number[] | undefined): Float32Array {
+  if (!order) return data;
+  const row = data.length / order.length;
+  const out = new Float32Array(data.length);
+  order.forEach((from, to) => out.set(data.subarray(from * row, (from + 1) * row), to * row));
+  return out;
+}
 
 function padTo(data: Float32Array, length: number): Float32Array {
   const out = new Float32Array(length);
