@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ModelPool, OPTIMIZER_VERSION, env, getModel, nchwcBlockSize, optimizeModel, optimizedBytes, optimizedCacheFile, runnableBytes } from "@anime2d/core";
+import { ModelPool, OPTIMIZER_VERSION, env, getModel, nchwcBlockSize, optimizeModel, optimizedBytes, optimizedCacheFile, runnableBytes, sameOutputs } from "@anime2d/core";
 import { nodePlatform } from "@anime2d/node";
 import { MODEL_DIR } from "../fixtures/paths.js";
 import { unaryModel } from "../fixtures/onnx.js";
@@ -111,6 +111,24 @@ describe("optimised graph cache", () => {
       expect(readFileSync(blockedFile()).includes(Buffer.from('"blockSize":16'))).toBe(true);
       // The plain entry is another key: untouched by the blocked one.
       expect(existsSync(entryPath)).toBe(false);
+    });
+
+    it("written for another machine's block size is caught by the check, and the plain graph used", async () => {
+      const here = await nchwcBlockSize(nodePlatform.ort);
+      if (!here) return; // no blocked kernels in this ONNX Runtime build: nothing to mistake
+      const other = here === 16 ? 8 : 16;
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      try {
+        const verify = (candidate: Uint8Array, plain: Uint8Array) => sameOutputs(nodePlatform.ort, spec, candidate, plain);
+        const bytes = await optimizedBytes(source, spec.sha256!, io, io.cache!(), undefined, { blockSize: other, verify });
+        expect(sameBytes(bytes, expected)).toBe(true);
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(new RegExp(`NCHWc${other} graph (disagreed|could not be used)`));
+        // And this machine's own block size passes the same check.
+        const own = await optimizedBytes(source, spec.sha256!, io, io.cache!(), undefined, { blockSize: here, verify });
+        expect(sameBytes(own, optimizeModel(source, { blockSize: here }).bytes)).toBe(true);
+      } finally {
+        warn.mockRestore();
+      }
     });
 
     it("that disagrees with the plain graph (or cannot be checked) is replaced by the plain graph, once", async () => {
