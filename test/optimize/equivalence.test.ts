@@ -50,7 +50,8 @@ describe("optimised graphs keep every style's output", () => {
     it(`${spec.id}: max |Δ| ≤ ${MAX_DIFF} on [-1, 1], 8-bit MAE ≤ 1/255`, async () => {
       const source = readFileSync(join(MODEL_DIR, spec.file));
       const blockSize = await nchwcBlockSize(ort);
-      const variants = [optimizeModel(source), ...(blockSize ? [optimizeModel(source, { blockSize })] : [])];
+      const blocked = blockSize ? optimizeModel(source, { blockSize }) : undefined;
+      const variants = [optimizeModel(source), ...(blocked?.report.blockedLayout ? [blocked] : [])];
       const original = await ort.InferenceSession.create(source, SESSION);
       const optimized = await Promise.all(variants.map((v) => ort.InferenceSession.create(v.bytes, SESSION)));
       try {
@@ -93,6 +94,9 @@ describe("optimised graphs keep every style's output", () => {
     expect(report.blockedLayout).toBeGreaterThan(40);
     const text = Buffer.from(bytes).toString("latin1");
     expect(text).toContain("com.microsoft.nchwc");
+    // Where most convs would still need reorders (CartoonGAN's norms: measured 4–5% slower), the
+    // graph stays in the plain layout.
+    expect(optimizeModel(readFileSync(join(MODEL_DIR, "cartoongan-light-shinkai.onnx")), { blockSize }).report.blockedLayout).toBeUndefined();
   });
 
   it("leaves a graph with nothing to rewrite alone", () => {

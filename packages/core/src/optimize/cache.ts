@@ -69,7 +69,8 @@ export async function optimizedBytes(
 /** The blocked graph when it builds and agrees with the plain one, else the plain one. */
 async function blockedOrPlain(source: Uint8Array, plain: Uint8Array, blocked: BlockedLayout): Promise<Uint8Array> {
   try {
-    const candidate = optimizeModel(source, { blockSize: blocked.blockSize }).bytes;
+    const { bytes: candidate, report } = optimizeModel(source, { blockSize: blocked.blockSize });
+    if (!report.blockedLayout) return plain;
     if (await blocked.verify(candidate, plain)) return candidate;
     console.warn(`anime2d: the NCHWc${blocked.blockSize} graph disagreed with the plain optimised graph; using the plain one.`);
   } catch (error) {

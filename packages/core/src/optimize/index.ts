@@ -59,9 +59,12 @@ export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}):
     return { bytes: encodeModel(decoded, { "": 13, "ai.onnx": 13 }), report };
   }
   if (options.blockSize && !options.exposeCalibrationTensors) {
-    report.blockedLayout = toBlockedLayout(graph, options.blockSize, norms);
-    prune(graph);
-    return { bytes: encodeModel(decoded, {}, { [NCHWC_DOMAIN]: 1 }), report };
+    const blocked = toBlockedLayout(graph, options.blockSize, norms);
+    if (blocked > 0) {
+      report.blockedLayout = blocked;
+      prune(graph);
+      return { bytes: encodeModel(decoded, {}, { [NCHWC_DOMAIN]: 1 }), report };
+    }
   }
   if (options.exposeCalibrationTensors) {
     const names = calibrationTensors(graph).filter((n) => !graph.outputs.some((o) => o.name === n));
