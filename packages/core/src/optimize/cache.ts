@@ -1,6 +1,6 @@
 import type { ModelCache, ModelIO } from "../platform.js";
 import { concat } from "../onnx/protobuf.js";
-import { OPTIMIZER_VERSION, optimizeModel } from "./index.js";
+import { OPTIMIZER_VERSION, optimizeModel, type OptimizeResult } from "./index.js";
 import type { Int8Params } from "./int8-qdq.js";
 
 /**
@@ -57,20 +57,29 @@ export async function optimizedBytes(
     const payload = await readEntry(cached, sourceSha256, precision, blockSize, io);
     if (payload) return payload.length === 0 ? source : payload;
   }
-  const { bytes, report } = optimizeModel(source, { int8 });
+  const { bytes, report, plain } = optimize(source, int8, blockSize);
   const changed = Object.values(report).some((n) => n > 0);
-  const built = changed && blockSize ? await blockedOrPlain(source, bytes, blocked!) : bytes;
+  const built = report.blockedLayout ? await checkedBlocked(bytes, plain!, blocked!) : bytes;
   // An empty payload records "nothing to rewrite", so the next load skips the work.
   const payload = changed ? built : new Uint8Array(0);
   if (cache) await cache.put(file, await writeEntry(payload, sourceSha256, precision, blockSize, io)).catch(() => undefined);
   return changed ? built : source;
 }
 
-/** The blocked graph when it builds and agrees with the plain one, else the plain one. */
-async function blockedOrPlain(source: Uint8Array, plain: Uint8Array, blocked: BlockedLayout): Promise<Uint8Array> {
+/** The optimised graph; a bug in the blocked layout costs only the blocked layout. */
+function optimize(source: Uint8Array, int8: Int8Params | undefined, blockSize: number): OptimizeResult {
+  if (!blockSize) return optimizeModel(source, { int8 });
   try {
-    const { bytes: candidate, report } = optimizeModel(source, { blockSize: blocked.blockSize });
-    if (!report.blockedLayout) return plain;
+    return optimizeModel(source, { blockSize });
+  } catch (error) {
+    console.warn(`anime2d: the NCHWc${blockSize} graph could not be built (${(error as Error).message}); using the plain optimised graph.`);
+    return optimizeModel(source);
+  }
+}
+
+/** The blocked graph when it agrees with the plain one, else the plain one. */
+async function checkedBlocked(candidate: Uint8Array, plain: Uint8Array, blocked: BlockedLayout): Promise<Uint8Array> {
+  try {
     if (await blocked.verify(candidate, plain)) return candidate;
     console.warn(`anime2d: the NCHWc${blocked.blockSize} graph disagreed with the plain optimised graph; using the plain one.`);
   } catch (error) {

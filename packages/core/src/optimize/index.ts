@@ -39,7 +39,15 @@ export interface OptimizeOptions {
   blockSize?: number;
 }
 
-export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}): { bytes: Uint8Array; report: OptimizeReport; calibrationTensors?: string[] } {
+export interface OptimizeResult {
+  bytes: Uint8Array;
+  report: OptimizeReport;
+  /** With `blockSize`: the graph before the blocked layout (what runs where blocks differ). */
+  plain?: Uint8Array;
+  calibrationTensors?: string[];
+}
+
+export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}): OptimizeResult {
   const decoded = decodeModel(model);
   const graph = decoded.graph;
   const report: OptimizeReport = {};
@@ -59,12 +67,12 @@ export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}):
     return { bytes: encodeModel(decoded, { "": 13, "ai.onnx": 13 }), report };
   }
   if (options.blockSize && !options.exposeCalibrationTensors) {
+    const plain = encodeModel(decoded);
     const blocked = toBlockedLayout(graph, options.blockSize, norms);
-    if (blocked > 0) {
-      report.blockedLayout = blocked;
-      prune(graph);
-      return { bytes: encodeModel(decoded, {}, { [NCHWC_DOMAIN]: 1 }), report };
-    }
+    if (!blocked) return { bytes: plain, report, plain };
+    report.blockedLayout = blocked;
+    prune(graph);
+    return { bytes: encodeModel(decoded, {}, { [NCHWC_DOMAIN]: 1 }), report, plain };
   }
   if (options.exposeCalibrationTensors) {
     const names = calibrationTensors(graph).filter((n) => !graph.outputs.some((o) => o.name === n));
