@@ -1,6 +1,8 @@
 import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
 import { attr, consumers, intAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
+import { padTo, parityMajorOrder, permuteRows, reorderFilter } from "./blocked-weights.js";
+import { interleaveKernel } from "./subpixel-upsample.js";
 
 /**
  * ONNX Runtime's CPU convolutions run in a blocked layout, NCHWc: channels in blocks of `block`
@@ -22,7 +24,9 @@ import type { FusedNorm } from "./instance-norm.js";
  *   blocked GlobalAveragePool; x − μ by a depthwise 1×1 NCHWc Conv with run-time bias −μ; the
  *   Gram matrix of x − μ block by block (a batched MatMul over [C/b, H·W, b] slices), feeding
  *   the same σ², σ'² nodes as before; and the normalisation itself, with the LeakyRelu after
- *   it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias, activation fused.
+ *   it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias, activation fused;
+ * - the sub-pixel parity interleave (subpixel-upsample.ts) as one Transpose of whole b-channel
+ *   pixels, its conv writing channels parity-major within each block.
  * Any other reader of a blocked tensor gets it reordered back to NCHW, once.
  *
  * The graph is left as it was (and 0 returned) when most convs would still need reorders.
@@ -317,53 +321,11 @@ function subpixelInterleaves(graph: Graph, block: number): Map<Node, { conv: Nod
     if (!w || !conv || conv.op !== "Conv" || readers.get(n.inputs[0])?.length !== 1 || channels % block !== 0) continue;
     if (!n.attributes.every((a) => (a.name === "group" ? true : (a.name === "kernel_shape" || a.name === "strides") && sameInts(a.ints, [2, 2])))) continue;
     const k = values(w) as Float32Array;
-    if (!sameInts(w.dims, [4 * channels, 1, 2, 2]) || !k.every((v, i) => v === (((i >> 2) & 3) === (i & 3) ? 1 : 0))) continue;
+    const oneHot = interleaveKernel(channels);
+    if (!sameInts(w.dims, [4 * channels, 1, 2, 2]) || !k.every((v, i) => v === oneHot[i])) continue;
     const convW = graph.initializers.get(conv.inputs[1]);
     if (!convW || convW.dims[0] !== 4 * channels) continue;
     found.set(n, { conv, channels });
   }
   return found;
-}
-
-/** For each new channel (block, parity, lane), the sub-pixel conv's channel 4·(block·b + lane) + parity. */
-function parityMajorOrder(channels: number, block: number): number[] {
-  const order: number[] = [];
-  for (let cb = 0; cb < channels / block; cb++) for (let parity = 0; parity < 4; parity++) for (let lane = 0; lane < block; lane++) order.push(4 * (cb * block + lane) + parity);
-  return order;
-}
-
-/** Rows (first-axis slices) of `data` in the given order. */
-function permuteRows(data: Float32Array, order: number[] | undefined): Float32Array {
-  if (!order) return data;
-  const row = data.length / order.length;
-  const out = new Float32Array(data.length);
-  order.forEach((from, to) => out.set(data.subarray(from * row, (from + 1) * row), to * row));
-  return out;
-}
-
-function padTo(data: Float32Array, length: number): Float32Array {
-  const out = new Float32Array(length);
-  out.set(data);
-  return out;
-}
-
-/**
- * A Conv's weights [O, I, kh, kw] in ONNX Runtime's NCHWc filter order: output channels in
- * blocks of `block` (zero-padded), innermost; with `direct` (input read as NCHW) `[O/b, I, kh,
- * kw, b]`, else input channels blocked too, `[O/b, I/b, kh, kw, b_in, b_out]`.
- */
-export function reorderFilter(w: Float32Array, dims: readonly number[], block: number, direct: boolean): Float32Array {
-  const [o, i, kh, kw] = dims;
-  const op = Math.ceil(o / block) * block;
-  const out = new Float32Array(op * i * kh * kw);
-  const at = (oc: number, ic: number, y: number, x: number) => (oc < o ? w[((oc * i + ic) * kh + y) * kw + x] : 0);
-  let k = 0;
-  if (direct) {
-    for (let ob = 0; ob < op; ob += block) for (let ic = 0; ic < i; ic++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let oo = 0; oo < block; oo++) out[k++] = at(ob + oo, ic, y, x);
-    return out;
-  }
-  for (let ob = 0; ob < op; ob += block)
-    for (let ib = 0; ib < i; ib += block)
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ii = 0; ii < block; ii++) for (let oo = 0; oo < block; oo++) out[k++] = at(ob + oo, ib + ii, y, x);
-  return out;
 }

@@ -79,7 +79,7 @@ const RESIZE_FREE = new Set(["nearest_mode", "cubic_coeff_a", "extrapolation_val
  * ConvTranspose weights [4·Cout, 1, 2, 2]: low-resolution channel 4·o + 2·py + px goes to
  * output channel o at row parity py and column parity px.
  */
-function interleaveKernel(cout: number): Float32Array {
+export function interleaveKernel(cout: number): Float32Array {
   return Float32Array.from({ length: 16 * cout }, (_, i) => (((i >> 2) & 3) === (i & 3) ? 1 : 0));
 }
 
