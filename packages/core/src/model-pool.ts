@@ -143,22 +143,21 @@ export class ModelPool {
    * alone (the blocked ops are CPU kernels) and its build has them.
    */
   private async blockedLayout(spec: ModelSpec): Promise<BlockedLayout | undefined> {
-    const options = { ...this.platform.sessionOptions?.({ threads: this.options.threads }), ...this.options.sessionOptions };
-    const providers = (options.executionProviders ?? ["cpu"]).map((p) => (typeof p === "string" ? p : p.name));
+    const providers = (this.sessionOptions().executionProviders ?? ["cpu"]).map((p) => (typeof p === "string" ? p : p.name));
     if (providers.some((p) => p !== "cpu")) return undefined;
     const blockSize = await nchwcBlockSize(this.platform.ort);
     if (!blockSize) return undefined;
     return { blockSize, verify: (candidate, plain) => sameOutputs(this.platform.ort, spec, candidate, plain) };
   }
 
+  /** Every session's options: the platform's, then the caller's. */
+  private sessionOptions(): InferenceSession.SessionOptions {
+    return { graphOptimizationLevel: "all", ...this.platform.sessionOptions?.({ threads: this.options.threads }), ...this.options.sessionOptions };
+  }
+
   private async createSession(spec: ModelSpec, bytes: Uint8Array, extra: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {
     try {
-      return await this.platform.ort.InferenceSession.create(bytes, {
-        graphOptimizationLevel: "all",
-        ...this.platform.sessionOptions?.({ threads: this.options.threads }),
-        ...this.options.sessionOptions,
-        ...extra,
-      });
+      return await this.platform.ort.InferenceSession.create(bytes, { ...this.sessionOptions(), ...extra });
     } catch (error) {
       throw asAnime2dError(error, "MODEL_LOAD_FAILED", `ONNX Runtime could not load model "${spec.id}" (${spec.file})`);
     }
