@@ -1,6 +1,7 @@
 import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
 import { attr, consumers, intAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
+import { pixelGathers, type PadStep } from "./blocked-gather.js";
 import { padTo, parityMajorOrder, permuteRows, reorderFilter } from "./blocked-weights.js";
 import { interleaveKernel } from "./subpixel-upsample.js";
 
@@ -104,18 +105,22 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return v;
   };
   const view4 = (name: string, channels: number, output: string) => emit(node("Reshape", [name, ints(`${output}_4d_shape`, [0, channels, 0, 0])], [output]));
+  const gathers = pixelGathers(graph, block, { emit, fresh });
+  // Pads whose only reader is another pad: applied with it, as one gather.
+  const pendingPads = new Map<string, { source: Blocked; steps: PadStep[] }>();
 
   // Norms over whole blocks of channels are computed blocked; their Gram-matrix nodes go.
   const blockedNorms = norms.filter((n) => n.channels % block === 0);
-  const normAt = new Map(blockedNorms.flatMap((n) => [[n.mean, n] as const, [n.output, n] as const]));
-  const dropped = new Set(blockedNorms.flatMap((n) => [n.centred, n.gram, ...n.gramInputs]));
+  const normAt = new Map(blockedNorms.flatMap((n) => [[n.mean, n] as const, [n.variance, n] as const, [n.output, n] as const]));
+  const dropped = new Set(blockedNorms.flatMap((n) => [n.centred, n.gram, ...n.gramInputs, ...n.fromGram, n.convVariance]));
   const normCentred = new Map(blockedNorms.map((n) => [n.centred, n]));
-  const stats = new Map<FusedNorm, { centred: string }>();
+  const stats = new Map<FusedNorm, ReturnType<typeof normStatistics>>();
 
   for (const n of graph.nodes) {
     const norm = normAt.get(n.outputs[0]);
     if (norm) {
       if (n.outputs[0] === norm.mean) stats.set(norm, normStatistics(norm));
+      else if (n.outputs[0] === norm.variance) variances(norm);
       else normalise(norm, n);
       converted++;
       continue;
@@ -149,6 +154,8 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   function convert(n: Node): boolean {
     if (n.domain !== "") return false;
     if (n.op === "Conv") return convertConv(n);
+    const pending = pendingPads.get(n.inputs[0]);
+    if (pending && n.op === "Pad") return convertPad(n, pending.source);
     const input = blocked.get(n.inputs[0]);
     if (!input) return false;
     if (ACTIVATIONS.has(n.op) && n.inputs.length === 1) {
@@ -179,39 +186,52 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
 
   /**
    * The parity interleave on the blocked tensor: with channels ordered (block, py, px, lane)
-   * the low-resolution tensor is [1, C/b, 2, 2, h, w, b] in memory, and the high-resolution
-   * one [1, C/b, h, 2, w, 2, b]: one Transpose that moves whole b-channel pixels, where the
-   * NCHW route reordered out, ran a ConvTranspose and reordered back in.
+   * the low-resolution tensor holds, per block, the four parity images one after another, and
+   * the interleave moves whole b-channel pixels (blocked-gather.ts), where the NCHW route
+   * reordered out, ran a ConvTranspose and reordered back in.
    */
   function interleave(n: Node, input: Blocked, channels: number): boolean {
-    const name = (t: string) => fresh(`${n.outputs[0]}__nchwc_${t}`);
-    const shape = name("shape");
-    emit(node("Shape", [input.name], [shape]));
-    const hw = name("hw");
-    emit(node("Slice", [shape, ints(name("from"), [2]), ints(name("to"), [4])], [hw]));
-    const lowShape = name("low_shape");
-    emit(node("Concat", [ints(name("lead"), [1, channels / block, 2, 2]), hw, ints(name("lane"), [block])], [lowShape], [intAttr("axis", 0)]));
-    const low = name("low");
-    emit(node("Reshape", [input.name, lowShape], [low]));
-    const high = name("high");
-    emit(node("Transpose", [low], [high], [{ name: "perm", type: 7, ints: [0, 1, 4, 2, 5, 3, 6] }]));
-    const highHw = name("high_hw");
-    emit(node("Mul", [hw, ints(name("two"), [2, 2])], [highHw]));
-    const highShape = name("high_shape");
-    emit(node("Concat", [ints(name("nc"), [1, channels]), highHw], [highShape], [intAttr("axis", 0)]));
-    emit(node("Reshape", [high, highShape], [setBlocked(n.outputs[0], channels)]));
+    gathers.interleave(input.name, channels, setBlocked(n.outputs[0], channels));
     return true;
   }
 
+  /**
+   * A Pad of H and W: reflect and edge pads as a gather of pixels (blocked-gather.ts), a chain of
+   * them (the sub-pixel conv's reflect-then-edge pads) as one; a zero pad on the 5-D view.
+   */
   function convertPad(n: Node, input: Blocked): boolean {
-    const pads = graph.initializers.get(n.inputs[1] ?? "");
-    if (!pads || n.inputs.length > 3 || (n.inputs[2] && !isZero(n.inputs[2]))) return false;
-    const p = values(pads) as number[];
-    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0) return false;
-    const padded = fresh(`${n.outputs[0]}_5d`);
-    emit({ ...n, inputs: [view5(input.name, input.channels), ints(`${n.outputs[0]}_pads5`, [0, 0, p[2], p[3], 0, 0, 0, p[6], p[7], 0])], outputs: [padded] });
-    view4(padded, input.channels, setBlocked(n.outputs[0], input.channels));
+    const step = padStep(n);
+    if (step === undefined) return false;
+    if (step === "zero") {
+      const padded = fresh(`${n.outputs[0]}_5d`);
+      const p = values(graph.initializers.get(n.inputs[1])!) as number[];
+      emit({ ...n, inputs: [view5(input.name, input.channels), ints(`${n.outputs[0]}_pads5`, [0, 0, p[2], p[3], 0, 0, 0, p[6], p[7], 0])], outputs: [padded] });
+      view4(padded, input.channels, setBlocked(n.outputs[0], input.channels));
+      return true;
+    }
+    const earlier = pendingPads.get(n.inputs[0]);
+    const source = earlier?.source ?? input;
+    const steps = [...(earlier?.steps ?? []), step];
+    const next = readers.get(n.outputs[0]);
+    if (next?.length === 1 && next[0] && typeof padStep(next[0]) === "object" && !graph.outputs.some((o) => o.name === n.outputs[0])) {
+      pendingPads.set(n.outputs[0], { source, steps });
+      return true;
+    }
+    gathers.pad(source.name, source.channels, steps, setBlocked(n.outputs[0], source.channels));
     return true;
+  }
+
+  /** A spatial Pad's step, "zero" for a zero pad, undefined for any other Pad. */
+  function padStep(n: Node): PadStep | "zero" | undefined {
+    if (n.op !== "Pad" || n.domain !== "") return undefined;
+    const pads = graph.initializers.get(n.inputs[1] ?? "");
+    if (!pads || n.inputs.length > 3) return undefined;
+    const p = values(pads) as number[];
+    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0 || p.some((v) => v < 0)) return undefined;
+    const mode = attr(n, "mode")?.s ?? "constant";
+    if (mode === "constant") return !n.inputs[2] || isZero(n.inputs[2]) ? "zero" : undefined;
+    if (mode !== "reflect" && mode !== "edge") return undefined;
+    return { begin: [p[2], p[3]], end: [p[6], p[7]], mode };
   }
 
   function isZero(name: string): boolean {
@@ -248,7 +268,12 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return true;
   }
 
-  /** At the norm's mean: μ, x − μ and its Gram matrix, all from the blocked x. */
+  /**
+   * At the norm's mean: μ, x − μ, and the sums of squares behind σ² and σ'², all from the blocked
+   * x. σ'² = diag(W·Σ·Wᵀ) is the variance of y = W·(x − μ), the 1×1 conv the norm stands for, so
+   * y is computed here, blocked: a conv runs near the sgemm peak, where the Gram matrix needed
+   * a MatMul over 16×16 channel blocks that ran at a third to a half of it.
+   */
   function normStatistics(norm: FusedNorm) {
     const c = norm.channels;
     const x = needBlocked(norm.x, c);
@@ -262,21 +287,44 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     emit(node("Reshape", [negMean4, ints(name("c"), [c])], [negMean]));
     const centred = name("centred");
     nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMean], [centred], [intAttr("group", c), kernelShape]);
-    // Σ·H·W from the blocked x − μ, [C/b, H·W, b]: block pairs (i, j) give x_iᵀ·x_j, [b, b].
-    const nb = c / block;
-    const rows = name("rows");
-    emit(node("Reshape", [centred, ints(name("rows_shape"), [nb, 1, -1, block])], [rows]));
-    const cols = name("cols");
-    emit(node("Reshape", [centred, ints(name("cols_shape"), [1, nb, -1, block])], [cols]));
-    const rowsT = name("rowsT");
-    emit(node("Transpose", [rows], [rowsT], [{ name: "perm", type: 7, ints: [0, 1, 3, 2] }]));
-    const blocks = name("gram_blocks");
-    emit(node("MatMul", [rowsT, cols], [blocks]));
-    const ordered = name("gram_ordered");
-    emit(node("Transpose", [blocks], [ordered], [{ name: "perm", type: 7, ints: [0, 2, 1, 3] }]));
-    emit(node("Reshape", [ordered, ints(name("cc"), [c, c])], [norm.gram]));
-    plain.add(norm.gram);
-    return { centred };
+    const w = values(graph.initializers.get(norm.weights)!) as Float32Array;
+    const projected = name("projected");
+    nchwc("Conv", [centred, floats(name("w"), [c, c, 1, 1], reorderFilter(w, [c, c, 1, 1], block, false))], [projected], [kernelShape]);
+    return { centred, squares: sumOfSquares(centred, c, name("squares")), projectedSquares: sumOfSquares(projected, c, name("projected_squares")) };
+  }
+
+  /**
+   * Σ over pixels of t², per channel, [1, C, 1, 1]: a depthwise NCHWc Conv of t with t itself as
+   * its H×W filter. A blocked [1, C, H, W] tensor is, byte for byte, a depthwise filter
+   * [C, 1, H, W] in ONNX Runtime's blocked filter order, so the filter is a free Reshape and the
+   * sums take one read of t (a Mul and a pooling took two passes and a write).
+   */
+  function sumOfSquares(t: string, c: number, output: string): string {
+    const shape = fresh(`${output}_shape`);
+    emit(node("Shape", [t], [shape]));
+    const hw = fresh(`${output}_hw`);
+    emit(node("Slice", [shape, ints(`${output}_from`, [2]), ints(`${output}_to`, [4])], [hw]));
+    const filterShape = fresh(`${output}_filter_shape`);
+    emit(node("Concat", [ints(`${output}_c1`, [c, 1]), hw], [filterShape], [intAttr("axis", 0)]));
+    const filter = fresh(`${output}_filter`);
+    emit(node("Reshape", [t, filterShape], [filter]));
+    nchwc("Conv", [t, filter], [output], [intAttr("group", c)]);
+    return output;
+  }
+
+  /** Where σ² and σ'² were read off the Gram matrix: the sums of squares over H·W. */
+  function variances(norm: FusedNorm): void {
+    const s = stats.get(norm)!;
+    const c = norm.channels;
+    for (const [sums, variance] of [
+      [s.squares, norm.variance],
+      [s.projectedSquares, norm.convVariance],
+    ]) {
+      const flat = fresh(`${variance}__nchwc_flat`);
+      emit(node("Reshape", [sums, ints(`${variance}__nchwc_c`, [c])], [flat]));
+      emit(node("Mul", [flat, norm.inverseCount], [variance]));
+      plain.add(variance);
+    }
   }
 
   /** At the BatchNormalization: (x − μ) · √(σ'² + ε')/√(σ² + ε) + μ', one depthwise NCHWc Conv. */
