@@ -1,5 +1,5 @@
 import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
-import { attr, consumers, intAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
+import { attr, consumers, intAttr, intsAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
 import { pixelGathers, type PadStep } from "./blocked-gather.js";
 import { padTo, parityMajorOrder, permuteRows, reorderFilter } from "./blocked-weights.js";
@@ -18,16 +18,17 @@ import { interleaveKernel } from "./subpixel-upsample.js";
  * - Conv → NCHWc Conv, its weights reordered as ONNX Runtime does (OIHWBiBo, or OIHWBo when the
  *   input has fewer channels than a block and is read as NCHW); an activation that follows
  *   (LeakyRelu, Relu, Tanh, Sigmoid) is folded into it when nothing else reads the conv;
- * - Pad, Add and activations run on the blocked tensor, Pad through the 5-D view
- *   `[1, C/b, H, W, b]` (a Reshape is free): spatial padding and elementwise ops do not care
- *   how channels are laid out;
+ * - Add and activations run on the blocked tensor (elementwise ops do not care how channels
+ *   are laid out); reflect and edge Pads, and the sub-pixel parity interleave, as one Gather of
+ *   whole b-channel pixels each (blocked-gather.ts), zero Pads through the 5-D view
+ *   `[1, C/b, H, W, b]` (a Reshape is free);
  * - each fused instance norm (instance-norm.ts) is computed blocked: μ by ONNX Runtime's
- *   blocked GlobalAveragePool; x − μ by a depthwise 1×1 NCHWc Conv with run-time bias −μ; the
- *   Gram matrix of x − μ block by block (a batched MatMul over [C/b, H·W, b] slices), feeding
- *   the same σ², σ'² nodes as before; and the normalisation itself, with the LeakyRelu after
- *   it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias, activation fused;
- * - the sub-pixel parity interleave (subpixel-upsample.ts) as one Transpose of whole b-channel
- *   pixels, its conv writing channels parity-major within each block.
+ *   blocked GlobalAveragePool, row by row; x − μ by a depthwise 1×1 NCHWc Conv with run-time
+ *   bias −μ; the Gram matrix of x − μ block by block (a batched MatMul over [C/b, H·W, b]
+ *   slices), feeding the same σ², σ'² nodes as before; and the normalisation itself, with the
+ *   LeakyRelu after it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias;
+ * - the sub-pixel conv writes its channels parity-major within each block, so that its
+ *   interleave moves whole pixels.
  * Any other reader of a blocked tensor gets it reordered back to NCHW, once.
  *
  * The graph is left as it was (and 0 returned) when most convs would still need reorders.
@@ -111,8 +112,8 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
 
   // Norms over whole blocks of channels are computed blocked; their Gram-matrix nodes go.
   const blockedNorms = norms.filter((n) => n.channels % block === 0);
-  const normAt = new Map(blockedNorms.flatMap((n) => [[n.mean, n] as const, [n.variance, n] as const, [n.output, n] as const]));
-  const dropped = new Set(blockedNorms.flatMap((n) => [n.centred, n.gram, ...n.gramInputs, ...n.fromGram, n.convVariance]));
+  const normAt = new Map(blockedNorms.flatMap((n) => [[n.mean, n] as const, [n.output, n] as const]));
+  const dropped = new Set(blockedNorms.flatMap((n) => [n.centred, n.gram, ...n.gramInputs]));
   const normCentred = new Map(blockedNorms.map((n) => [n.centred, n]));
   const stats = new Map<FusedNorm, ReturnType<typeof normStatistics>>();
 
@@ -120,7 +121,6 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     const norm = normAt.get(n.outputs[0]);
     if (norm) {
       if (n.outputs[0] === norm.mean) stats.set(norm, normStatistics(norm));
-      else if (n.outputs[0] === norm.variance) variances(norm);
       else normalise(norm, n);
       converted++;
       continue;
@@ -268,63 +268,59 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return true;
   }
 
-  /**
-   * At the norm's mean: μ, x − μ, and the sums of squares behind σ² and σ'², all from the blocked
-   * x. σ'² = diag(W·Σ·Wᵀ) is the variance of y = W·(x − μ), the 1×1 conv the norm stands for, so
-   * y is computed here, blocked: a conv runs near the sgemm peak, where the Gram matrix needed
-   * a MatMul over 16×16 channel blocks that ran at a third to a half of it.
-   */
+  /** At the norm's mean: μ, x − μ and its Gram matrix, all from the blocked x. */
   function normStatistics(norm: FusedNorm) {
     const c = norm.channels;
     const x = needBlocked(norm.x, c);
     const name = (s: string) => fresh(`${norm.output}__nchwc_${s}`);
-    // ONNX Runtime's blocked global pooling: a [1, C, 1, 1] result is the same in either layout.
-    nchwc("GlobalAveragePool", [x], [norm.mean]);
+    const rowMeans = name("row_means");
+    nchwc("GlobalAveragePool", [rowsAsBlocks(x, name("rows"))], [rowMeans]);
+    const byBlock = name("row_means_by_block");
+    emit(node("Reshape", [rowMeans, ints(name("by_block_shape"), [c / block, -1, block])], [byBlock]));
+    const mean = name("mean");
+    emit(node("ReduceMean", [byBlock], [mean], [intsAttr("axes", [1]), intAttr("keepdims", 0)]));
+    emit(node("Reshape", [mean, ints(name("mean_shape"), [1, c, 1, 1])], [norm.mean]));
     plain.add(norm.mean);
-    const negMean4 = name("negmean4");
-    emit(node("Neg", [norm.mean], [negMean4]));
     const negMean = name("negmean");
-    emit(node("Reshape", [negMean4, ints(name("c"), [c])], [negMean]));
+    emit(node("Neg", [mean], [negMean]));
+    const negMeanFlat = name("negmean_flat");
+    emit(node("Reshape", [negMean, ints(name("c"), [c])], [negMeanFlat]));
     const centred = name("centred");
-    nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMean], [centred], [intAttr("group", c), kernelShape]);
-    const w = values(graph.initializers.get(norm.weights)!) as Float32Array;
-    const projected = name("projected");
-    nchwc("Conv", [centred, floats(name("w"), [c, c, 1, 1], reorderFilter(w, [c, c, 1, 1], block, false))], [projected], [kernelShape]);
-    return { centred, squares: sumOfSquares(centred, c, name("squares")), projectedSquares: sumOfSquares(projected, c, name("projected_squares")) };
+    nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMeanFlat], [centred], [intAttr("group", c), kernelShape]);
+    // Σ·H·W from the blocked x − μ, [C/b, H·W, b]: block pairs (i, j) give x_iᵀ·x_j, [b, b].
+    const nb = c / block;
+    const rows = name("rows");
+    emit(node("Reshape", [centred, ints(name("rows_shape"), [nb, 1, -1, block])], [rows]));
+    const cols = name("cols");
+    emit(node("Reshape", [centred, ints(name("cols_shape"), [1, nb, -1, block])], [cols]));
+    const rowsT = name("rowsT");
+    emit(node("Transpose", [rows], [rowsT], [{ name: "perm", type: 7, ints: [0, 1, 3, 2] }]));
+    const blocks = name("gram_blocks");
+    emit(node("MatMul", [rowsT, cols], [blocks]));
+    const ordered = name("gram_ordered");
+    emit(node("Transpose", [blocks], [ordered], [{ name: "perm", type: 7, ints: [0, 2, 1, 3] }]));
+    emit(node("Reshape", [ordered, ints(name("cc"), [c, c])], [norm.gram]));
+    plain.add(norm.gram);
+    return { centred };
   }
 
   /**
-   * Σ over pixels of t², per channel, [1, C, 1, 1]: a depthwise NCHWc Conv of t with t itself as
-   * its H×W filter. A blocked [1, C, H, W] tensor is, byte for byte, a depthwise filter
-   * [C, 1, H, W] in ONNX Runtime's blocked filter order, so the filter is a free Reshape and the
-   * sums take one read of t (a Mul and a pooling took two passes and a write).
+   * A blocked [1, C, H, W] tensor as [1, C·H, 1, W]: each row of each channel block a block of
+   * its own (a free Reshape, blocks being outermost in memory), so that a global pooling sums
+   * rows, and the row results are then combined in a second, small reduction. ONNX Runtime's
+   * blocked pooling sums a whole block in one float accumulator: over a 512² image that lost
+   * about 1e-5 of a mean, and the norms' 1/σ made it 5e-3 on the output of a flat dark image.
    */
-  function sumOfSquares(t: string, c: number, output: string): string {
-    const shape = fresh(`${output}_shape`);
+  function rowsAsBlocks(t: string, base: string): string {
+    const shape = fresh(`${base}_shape`);
     emit(node("Shape", [t], [shape]));
-    const hw = fresh(`${output}_hw`);
-    emit(node("Slice", [shape, ints(`${output}_from`, [2]), ints(`${output}_to`, [4])], [hw]));
-    const filterShape = fresh(`${output}_filter_shape`);
-    emit(node("Concat", [ints(`${output}_c1`, [c, 1]), hw], [filterShape], [intAttr("axis", 0)]));
-    const filter = fresh(`${output}_filter`);
-    emit(node("Reshape", [t, filterShape], [filter]));
-    nchwc("Conv", [t, filter], [output], [intAttr("group", c)]);
-    return output;
-  }
-
-  /** Where σ² and σ'² were read off the Gram matrix: the sums of squares over H·W. */
-  function variances(norm: FusedNorm): void {
-    const s = stats.get(norm)!;
-    const c = norm.channels;
-    for (const [sums, variance] of [
-      [s.squares, norm.variance],
-      [s.projectedSquares, norm.convVariance],
-    ]) {
-      const flat = fresh(`${variance}__nchwc_flat`);
-      emit(node("Reshape", [sums, ints(`${variance}__nchwc_c`, [c])], [flat]));
-      emit(node("Mul", [flat, norm.inverseCount], [variance]));
-      plain.add(variance);
-    }
+    const width = fresh(`${base}_width`);
+    emit(node("Slice", [shape, ints(`${base}_from`, [3]), ints(`${base}_to`, [4])], [width]));
+    const viewShape = fresh(`${base}_view_shape`);
+    emit(node("Concat", [ints(`${base}_lead`, [1, -1, 1]), width], [viewShape], [intAttr("axis", 0)]));
+    const view = fresh(`${base}_view`);
+    emit(node("Reshape", [t, viewShape], [view]));
+    return view;
   }
 
   /** At the BatchNormalization: (x − μ) · √(σ'² + ε')/√(σ² + ε) + μ', one depthwise NCHWc Conv. */

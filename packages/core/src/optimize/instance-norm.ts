@@ -39,14 +39,6 @@ export interface FusedNorm {
   /** The Gram matrix of x − μ, [C, C] (H·W times the covariance), and the nodes that only feed it. */
   gram: string;
   gramInputs: string[];
-  /** σ² and σ'² per channel, [C], and the tensors between the Gram matrix and them. */
-  variance: string;
-  convVariance: string;
-  fromGram: string[];
-  /** 1/(H·W), a scalar. */
-  inverseCount: string;
-  /** The 1×1 conv's weights, [C, C]. */
-  weights: string;
   /** The BatchNormalization's output: the norm's output. */
   output: string;
 }
@@ -206,18 +198,5 @@ function replace(graph: Graph, m: AdaptiveNorm): FusedNorm {
   const insertAt = kept.indexOf(graph.nodes.slice(at).find((n) => !removed.has(n))!);
   kept.splice(insertAt < 0 ? kept.length : insertAt, 0, ...added);
   graph.nodes = kept;
-  return {
-    x: m.x,
-    channels: c,
-    mean,
-    centred,
-    gram,
-    gramInputs: [flat, flatT],
-    variance,
-    convVariance,
-    fromGram: [cov, diag, wCov, wCovW],
-    inverseCount: inverse,
-    weights: w,
-    output: m.output,
-  };
+  return { x: m.x, channels: c, mean, centred, gram, gramInputs: [flat, flatT], output: m.output };
 }
