@@ -260,10 +260,6 @@ export function int64Tensor(name: string, data: number[]): Tensor {
   return { name, dims: [data.length], dataType: INT64, data };
 }
 
-export function int64Scalar(name: string, value: number): Tensor {
-  return { name, dims: [], dataType: INT64, data: [value] };
-}
-
 /** Rewrites the opset_import versions in the bytes before/after the graph (e.g. to allow newer ops). */
 function bumpOpsets(bytes: Uint8Array, bumps: Record<string, number>): Uint8Array {
   if (Object.keys(bumps).length === 0) return bytes;

@@ -1,7 +1,6 @@
 import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
 import { attr, consumers, intAttr, intsAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
-import { pixelGathers, type PadStep } from "./blocked-gather.js";
 import { padTo, parityMajorOrder, permuteRows, reorderFilter } from "./blocked-weights.js";
 import { interleaveKernel } from "./subpixel-upsample.js";
 
@@ -18,17 +17,17 @@ import { interleaveKernel } from "./subpixel-upsample.js";
  * - Conv → NCHWc Conv, its weights reordered as ONNX Runtime does (OIHWBiBo, or OIHWBo when the
  *   input has fewer channels than a block and is read as NCHW); an activation that follows
  *   (LeakyRelu, Relu, Tanh, Sigmoid) is folded into it when nothing else reads the conv;
- * - Add and activations run on the blocked tensor (elementwise ops do not care how channels
- *   are laid out); reflect and edge Pads, and the sub-pixel parity interleave, as one Gather of
- *   whole b-channel pixels each (blocked-gather.ts), zero Pads through the 5-D view
- *   `[1, C/b, H, W, b]` (a Reshape is free);
+ * - Pad, Add and activations run on the blocked tensor, Pad through the 5-D view
+ *   `[1, C/b, H, W, b]` (a Reshape is free): spatial padding and elementwise ops do not care
+ *   how channels are laid out;
  * - each fused instance norm (instance-norm.ts) is computed blocked: μ by ONNX Runtime's
  *   blocked GlobalAveragePool, row by row; x − μ by a depthwise 1×1 NCHWc Conv with run-time
  *   bias −μ; the Gram matrix of x − μ block by block (a batched MatMul over [C/b, H·W, b]
  *   slices), feeding the same σ², σ'² nodes as before; and the normalisation itself, with the
- *   LeakyRelu after it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias;
- * - the sub-pixel conv writes its channels parity-major within each block, so that its
- *   interleave moves whole pixels.
+ *   LeakyRelu after it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias,
+ *   activation fused;
+ * - the sub-pixel parity interleave (subpixel-upsample.ts) as one Transpose of whole b-channel
+ *   pixels, its conv writing channels parity-major within each block.
  * Any other reader of a blocked tensor gets it reordered back to NCHW, once.
  *
  * The graph is left as it was (and 0 returned) when most convs would still need reorders.
@@ -106,9 +105,6 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return v;
   };
   const view4 = (name: string, channels: number, output: string) => emit(node("Reshape", [name, ints(`${output}_4d_shape`, [0, channels, 0, 0])], [output]));
-  const gathers = pixelGathers(graph, block, { emit, fresh });
-  // Pads whose only reader is another pad: applied with it, as one gather.
-  const pendingPads = new Map<string, { source: Blocked; steps: PadStep[] }>();
 
   // Norms over whole blocks of channels are computed blocked; their Gram-matrix nodes go.
   const blockedNorms = norms.filter((n) => n.channels % block === 0);
@@ -154,8 +150,6 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   function convert(n: Node): boolean {
     if (n.domain !== "") return false;
     if (n.op === "Conv") return convertConv(n);
-    const pending = pendingPads.get(n.inputs[0]);
-    if (pending && n.op === "Pad") return convertPad(n, pending.source);
     const input = blocked.get(n.inputs[0]);
     if (!input) return false;
     if (ACTIVATIONS.has(n.op) && n.inputs.length === 1) {
@@ -186,52 +180,39 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
 
   /**
    * The parity interleave on the blocked tensor: with channels ordered (block, py, px, lane)
-   * the low-resolution tensor holds, per block, the four parity images one after another, and
-   * the interleave moves whole b-channel pixels (blocked-gather.ts), where the NCHW route
-   * reordered out, ran a ConvTranspose and reordered back in.
+   * the low-resolution tensor is [1, C/b, 2, 2, h, w, b] in memory, and the high-resolution
+   * one [1, C/b, h, 2, w, 2, b]: one Transpose that moves whole b-channel pixels, where the
+   * NCHW route reordered out, ran a ConvTranspose and reordered back in.
    */
   function interleave(n: Node, input: Blocked, channels: number): boolean {
-    gathers.interleave(input.name, channels, setBlocked(n.outputs[0], channels));
+    const name = (t: string) => fresh(`${n.outputs[0]}__nchwc_${t}`);
+    const shape = name("shape");
+    emit(node("Shape", [input.name], [shape]));
+    const hw = name("hw");
+    emit(node("Slice", [shape, ints(name("from"), [2]), ints(name("to"), [4])], [hw]));
+    const lowShape = name("low_shape");
+    emit(node("Concat", [ints(name("lead"), [1, channels / block, 2, 2]), hw, ints(name("lane"), [block])], [lowShape], [intAttr("axis", 0)]));
+    const low = name("low");
+    emit(node("Reshape", [input.name, lowShape], [low]));
+    const high = name("high");
+    emit(node("Transpose", [low], [high], [{ name: "perm", type: 7, ints: [0, 1, 4, 2, 5, 3, 6] }]));
+    const highHw = name("high_hw");
+    emit(node("Mul", [hw, ints(name("two"), [2, 2])], [highHw]));
+    const highShape = name("high_shape");
+    emit(node("Concat", [ints(name("nc"), [1, channels]), highHw], [highShape], [intAttr("axis", 0)]));
+    emit(node("Reshape", [high, highShape], [setBlocked(n.outputs[0], channels)]));
     return true;
   }
 
-  /**
-   * A Pad of H and W: reflect and edge pads as a gather of pixels (blocked-gather.ts), a chain of
-   * them (the sub-pixel conv's reflect-then-edge pads) as one; a zero pad on the 5-D view.
-   */
   function convertPad(n: Node, input: Blocked): boolean {
-    const step = padStep(n);
-    if (step === undefined) return false;
-    if (step === "zero") {
-      const padded = fresh(`${n.outputs[0]}_5d`);
-      const p = values(graph.initializers.get(n.inputs[1])!) as number[];
-      emit({ ...n, inputs: [view5(input.name, input.channels), ints(`${n.outputs[0]}_pads5`, [0, 0, p[2], p[3], 0, 0, 0, p[6], p[7], 0])], outputs: [padded] });
-      view4(padded, input.channels, setBlocked(n.outputs[0], input.channels));
-      return true;
-    }
-    const earlier = pendingPads.get(n.inputs[0]);
-    const source = earlier?.source ?? input;
-    const steps = [...(earlier?.steps ?? []), step];
-    const next = readers.get(n.outputs[0]);
-    if (next?.length === 1 && next[0] && typeof padStep(next[0]) === "object" && !graph.outputs.some((o) => o.name === n.outputs[0])) {
-      pendingPads.set(n.outputs[0], { source, steps });
-      return true;
-    }
-    gathers.pad(source.name, source.channels, steps, setBlocked(n.outputs[0], source.channels));
-    return true;
-  }
-
-  /** A spatial Pad's step, "zero" for a zero pad, undefined for any other Pad. */
-  function padStep(n: Node): PadStep | "zero" | undefined {
-    if (n.op !== "Pad" || n.domain !== "") return undefined;
     const pads = graph.initializers.get(n.inputs[1] ?? "");
-    if (!pads || n.inputs.length > 3) return undefined;
+    if (!pads || n.inputs.length > 3 || (n.inputs[2] && !isZero(n.inputs[2]))) return false;
     const p = values(pads) as number[];
-    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0 || p.some((v) => v < 0)) return undefined;
-    const mode = attr(n, "mode")?.s ?? "constant";
-    if (mode === "constant") return !n.inputs[2] || isZero(n.inputs[2]) ? "zero" : undefined;
-    if (mode !== "reflect" && mode !== "edge") return undefined;
-    return { begin: [p[2], p[3]], end: [p[6], p[7]], mode };
+    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0) return false;
+    const padded = fresh(`${n.outputs[0]}_5d`);
+    emit({ ...n, inputs: [view5(input.name, input.channels), ints(`${n.outputs[0]}_pads5`, [0, 0, p[2], p[3], 0, 0, 0, p[6], p[7], 0])], outputs: [padded] });
+    view4(padded, input.channels, setBlocked(n.outputs[0], input.channels));
+    return true;
   }
 
   function isZero(name: string): boolean {
@@ -273,20 +254,27 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     const c = norm.channels;
     const x = needBlocked(norm.x, c);
     const name = (s: string) => fresh(`${norm.output}__nchwc_${s}`);
+    // ONNX Runtime's blocked global pooling sums a whole block in one float accumulator: over a
+    // 512² image that lost about 1e-5 of a mean, and the norm's 1/σ made it 3.9e-3 on the
+    // output of a dark ramp. So each row of each block is pooled as a block of its own
+    // ([1, C, H, W] seen as [1, C·H, 1, W], a free Reshape: blocks are outermost in memory;
+    // a 0 copies that dimension), and the H row means are then averaged.
+    const pixelRows = name("pixel_rows");
+    emit(node("Reshape", [x, ints(name("pixel_rows_shape"), [0, -1, 1, 0])], [pixelRows]));
     const rowMeans = name("row_means");
-    nchwc("GlobalAveragePool", [rowsAsBlocks(x, name("pixel_rows"))], [rowMeans]);
+    nchwc("GlobalAveragePool", [pixelRows], [rowMeans]);
     const byBlock = name("row_means_by_block");
     emit(node("Reshape", [rowMeans, ints(name("by_block_shape"), [c / block, -1, block])], [byBlock]));
     const mean = name("mean");
     emit(node("ReduceMean", [byBlock], [mean], [intsAttr("axes", [1]), intAttr("keepdims", 0)]));
     emit(node("Reshape", [mean, ints(name("mean_shape"), [1, c, 1, 1])], [norm.mean]));
     plain.add(norm.mean);
+    const negMean4 = name("negmean4");
+    emit(node("Neg", [mean], [negMean4]));
     const negMean = name("negmean");
-    emit(node("Neg", [mean], [negMean]));
-    const negMeanFlat = name("negmean_flat");
-    emit(node("Reshape", [negMean, ints(name("c"), [c])], [negMeanFlat]));
+    emit(node("Reshape", [negMean4, ints(name("c"), [c])], [negMean]));
     const centred = name("centred");
-    nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMeanFlat], [centred], [intAttr("group", c), kernelShape]);
+    nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMean], [centred], [intAttr("group", c), kernelShape]);
     // Σ·H·W from the blocked x − μ, [C/b, H·W, b]: block pairs (i, j) give x_iᵀ·x_j, [b, b].
     const nb = c / block;
     const rows = name("rows");
@@ -302,25 +290,6 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     emit(node("Reshape", [ordered, ints(name("cc"), [c, c])], [norm.gram]));
     plain.add(norm.gram);
     return { centred };
-  }
-
-  /**
-   * A blocked [1, C, H, W] tensor as [1, C·H, 1, W]: each row of each channel block a block of
-   * its own (a free Reshape, blocks being outermost in memory), so that a global pooling sums
-   * rows, and the row results are then combined in a second, small reduction. ONNX Runtime's
-   * blocked pooling sums a whole block in one float accumulator: over a 512² image that lost
-   * about 1e-5 of a mean, and the norms' 1/σ made it 3.9e-3 on the output of a dark ramp.
-   */
-  function rowsAsBlocks(t: string, base: string): string {
-    const shape = fresh(`${base}_shape`);
-    emit(node("Shape", [t], [shape]));
-    const width = fresh(`${base}_width`);
-    emit(node("Slice", [shape, ints(`${base}_from`, [3]), ints(`${base}_to`, [4])], [width]));
-    const viewShape = fresh(`${base}_view_shape`);
-    emit(node("Concat", [ints(`${base}_lead`, [1, -1, 1]), width], [viewShape], [intAttr("axis", 0)]));
-    const view = fresh(`${base}_view`);
-    emit(node("Reshape", [t, viewShape], [view]));
-    return view;
   }
 
   /** At the BatchNormalization: (x − μ) · √(σ'² + ε')/√(σ² + ε) + μ', one depthwise NCHWc Conv. */
