@@ -1,8 +1,9 @@
 // Speed benchmark: per style × size, raw ONNX Runtime on the published file, raw ONNX Runtime
 // on the optimised graph, and the whole `stylize()` (RawImage in, pixels out; then with the
 // style's default colour step; then file to file), all measured interleaved in one process so
-// that ratios survive a noisy shared machine (each ratio is the median of the rounds' own ratios). Achieved GFLOP/s is the published graph's conv
-// work divided by the optimised run's time, shown against an sgemm peak measured in this run.
+// that ratios survive a noisy shared machine (each ratio is the median of the rounds' own
+// ratios). Achieved GFLOP/s is the published graph's conv work divided by the optimised run's
+// time, shown against an sgemm peak measured in this run.
 // The INT8 column is the raw INT8 (QDQ) graph and `stylize()` with `precision: "int8"`, for
 // the styles that offer it.
 // Prints one markdown table (docs/speed.md), then the optimised graph's op profile.
