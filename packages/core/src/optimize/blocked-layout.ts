@@ -269,10 +269,11 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     emit(node("ReduceMean", [byBlock], [mean], [intsAttr("axes", [1]), intAttr("keepdims", 0)]));
     emit(node("Reshape", [mean, ints(name("mean_shape"), [1, c, 1, 1])], [norm.mean]));
     plain.add(norm.mean);
-    const negMean4 = name("negmean4");
-    emit(node("Neg", [mean], [negMean4]));
+    // −μ as the centring conv's bias, [C]: the [C/b, b] means need only a Reshape.
+    const negMeanBlocks = name("negmean_blocks");
+    emit(node("Neg", [mean], [negMeanBlocks]));
     const negMean = name("negmean");
-    emit(node("Reshape", [negMean4, ints(name("c"), [c])], [negMean]));
+    emit(node("Reshape", [negMeanBlocks, ints(name("c"), [c])], [negMean]));
     const centred = name("centred");
     nchwc("Conv", [x, floats(name("ones"), [c, 1, 1, 1], new Float32Array(c).fill(1)), negMean], [centred], [intAttr("group", c), kernelShape]);
     // Σ·H·W from the blocked x − μ, [C/b, H·W, b]: block pairs (i, j) give x_iᵀ·x_j, [b, b].
