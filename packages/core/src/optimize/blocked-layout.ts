@@ -1,7 +1,7 @@
 import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
 import { attr, consumers, intAttr, intsAttr, nameMaker, node, producers, sameInts } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
-import { padTo, parityMajorOrder, permuteRows, reorderFilter } from "./blocked-weights.js";
+import { padTo, reorderFilter } from "./blocked-weights.js";
 import { interleaveKernel } from "./subpixel-upsample.js";
 
 /**
@@ -26,8 +26,10 @@ import { interleaveKernel } from "./subpixel-upsample.js";
  *   slices), feeding the same σ², σ'² nodes as before; and the normalisation itself, with the
  *   LeakyRelu after it, as one depthwise 1×1 NCHWc Conv with run-time weights and bias,
  *   activation fused;
- * - the sub-pixel parity interleave (subpixel-upsample.ts) as one Transpose of whole b-channel
- *   pixels, its conv writing channels parity-major within each block.
+ * - each sub-pixel upsampling (subpixel-upsample.ts) as four convs, one per output parity, each
+ *   with only the taps its parity reads (3×3, 3×2, 2×3, 2×2: the 3×3 conv to 4·Cout channels
+ *   multiplied zeros in 11 of its 36 taps), then interleaved by two Concats of whole b-channel
+ *   pixels and rows.
  * Any other reader of a blocked tensor gets it reordered back to NCHW, once.
  *
  * The graph is left as it was (and 0 returned) when most convs would still need reorders.
@@ -53,10 +55,10 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   // Convs written here that have no activation yet: a following one can be folded in.
   const fusable = new Set<Node>();
   let converted = 0;
-  // Sub-pixel convs whose parity interleave (subpixel-upsample.ts) can run blocked: their
-  // output channels are written parity-major within each block of output channels instead.
-  const interleaved = subpixelInterleaves(graph, block);
-  const parityMajor = new Set([...interleaved.values()].map((i) => i.conv));
+  // Sub-pixel upsamplings (subpixel-upsample.ts) run blocked by parity: their pads and conv are
+  // written at the interleaving ConvTranspose, which reads nothing else.
+  const upsamples = subpixelBlocks(graph, block);
+  const inUpsample = new Set([...upsamples.values()].flatMap((u) => [u.reflect, u.edge, u.conv]));
 
   const ints = (base: string, data: number[]) => {
     const name = fresh(base);
@@ -121,12 +123,18 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
       converted++;
       continue;
     }
-    if (dropped.has(n.outputs[0])) continue;
+    if (dropped.has(n.outputs[0]) || inUpsample.has(n)) continue;
     if (n.op === "Shape" && n.domain === "" && normCentred.has(n.inputs[0])) {
       // H and W of x − μ are those of x, blocked or not.
       const norm = normCentred.get(n.inputs[0])!;
       emit({ ...n, inputs: [blocked.get(norm.x)?.name ?? needPlain(norm.x)] });
       plain.add(n.outputs[0]);
+      continue;
+    }
+    const upsample = upsamples.get(n);
+    if (upsample) {
+      subpixel(n, upsample);
+      converted++;
       continue;
     }
     if (convert(n)) {
@@ -174,34 +182,66 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
       return true;
     }
     if (n.op === "Pad") return convertPad(n, input);
-    if (n.op === "ConvTranspose" && interleaved.has(n)) return interleave(n, input, interleaved.get(n)!.channels);
     return false;
   }
 
   /**
-   * The parity interleave on the blocked tensor: with channels ordered (block, py, px, lane)
-   * the low-resolution tensor is [1, C/b, 2, 2, h, w, b] in memory, and the high-resolution
-   * one [1, C/b, h, 2, w, 2, b]: one Transpose that moves whole b-channel pixels, where the
-   * NCHW route reordered out, ran a ConvTranspose and reordered back in.
+   * A sub-pixel upsampling, blocked: the low-resolution x padded (edge at the end, reflect at the
+   * start: the order does not matter for pads of 1), one conv per output parity (py, px) reading
+   * only its taps — parity 1 never reads the first tap of its axis, so its input is not padded
+   * at that start and its kernel is one tap shorter — then the parities interleaved as
+   * [1, C/b, h, w, 2, b] (Concat of whole b-channel pixels) and [1, C/b, h, 2, 2w·b] (Concat of
+   * rows), which is the high-resolution blocked tensor.
    */
-  function interleave(n: Node, input: Blocked, channels: number): boolean {
+  function subpixel(n: Node, u: SubpixelBlock): void {
+    const { conv, channels, cin } = u;
     const name = (t: string) => fresh(`${n.outputs[0]}__nchwc_${t}`);
+    const cb = channels / block;
+    const x = needBlocked(u.reflect.inputs[0], cin);
+    const pad = (input: string, pads: number[], mode: string) => {
+      const padded = name("padded_5d");
+      emit(node("Pad", [view5(input, cin), ints(name("pads5"), pads)], [padded], [{ name: "mode", type: 3, s: mode }]));
+      const out = name("padded");
+      view4(padded, cin, out);
+      return out;
+    };
+    const edge = pad(x, [0, 0, 0, 0, 0, 0, 0, 1, 1, 0], "edge");
+    const startPadded = (py: number, px: number) => (py && px ? edge : pad(edge, [0, 0, 1 - py, 1 - px, 0, 0, 0, 0, 0, 0], "reflect"));
+    const mixed = values(graph.initializers.get(conv.inputs[1])!) as Float32Array;
+    const bias = conv.inputs[2] ? (values(graph.initializers.get(conv.inputs[2])!) as Float32Array) : undefined;
+    const parity = [0, 1, 2, 3].map((p) => {
+      const [py, px] = [p >> 1, p & 1];
+      const kernel = [3 - py, 3 - px];
+      const w = parityTaps(mixed, channels, cin, p);
+      const inputs = [startPadded(py, px), floats(name(`w${p}`), [channels, cin, ...kernel], reorderFilter(w, [channels, cin, ...kernel], block, false))];
+      if (bias) inputs.push(floats(name(`b${p}`), [channels], Float32Array.from({ length: channels }, (_, o) => bias[4 * o + p])));
+      const out = name(`parity${p}`);
+      nchwc("Conv", inputs, [out], [{ name: "kernel_shape", type: 7, ints: kernel }]);
+      return out;
+    });
+    const pixels = (t: string) => {
+      const v = name("pixels");
+      emit(node("Reshape", [t, ints(name("pixels_shape"), [0, cb, 0, 0, 1, block])], [v]));
+      return v;
+    };
+    const rows = [0, 2].map((p) => {
+      const pair = name("row");
+      emit(node("Concat", [pixels(parity[p]), pixels(parity[p + 1])], [pair], [intAttr("axis", 4)]));
+      const v = name("row_view");
+      emit(node("Reshape", [pair, ints(name("row_shape"), [0, cb, 0, 1, -1])], [v]));
+      return v;
+    });
+    const high = name("high");
+    emit(node("Concat", rows, [high], [intAttr("axis", 3)]));
     const shape = name("shape");
-    emit(node("Shape", [input.name], [shape]));
+    emit(node("Shape", [parity[0]], [shape]));
     const hw = name("hw");
     emit(node("Slice", [shape, ints(name("from"), [2]), ints(name("to"), [4])], [hw]));
-    const lowShape = name("low_shape");
-    emit(node("Concat", [ints(name("lead"), [1, channels / block, 2, 2]), hw, ints(name("lane"), [block])], [lowShape], [intAttr("axis", 0)]));
-    const low = name("low");
-    emit(node("Reshape", [input.name, lowShape], [low]));
-    const high = name("high");
-    emit(node("Transpose", [low], [high], [{ name: "perm", type: 7, ints: [0, 1, 4, 2, 5, 3, 6] }]));
     const highHw = name("high_hw");
     emit(node("Mul", [hw, ints(name("two"), [2, 2])], [highHw]));
     const highShape = name("high_shape");
     emit(node("Concat", [ints(name("nc"), [1, channels]), highHw], [highShape], [intAttr("axis", 0)]));
     emit(node("Reshape", [high, highShape], [setBlocked(n.outputs[0], channels)]));
-    return true;
   }
 
   function convertPad(n: Node, input: Blocked): boolean {
@@ -231,10 +271,9 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     const direct = inputs < block; // read as NCHW (ONNX Runtime's OIHWBo filter format)
     if (!direct && inputs % block !== 0) return false;
     const input = direct ? needPlain(conv.inputs[0]) : needBlocked(conv.inputs[0], inputs);
-    const order = parityMajor.has(conv) ? parityMajorOrder(outputs / 4, block) : undefined;
-    const weights = reorderFilter(permuteRows(values(w) as Float32Array, order), w.dims, block, direct);
+    const weights = reorderFilter(values(w) as Float32Array, w.dims, block, direct);
     const padded = Math.ceil(outputs / block) * block;
-    const b = bias ? padTo(permuteRows(values(bias) as Float32Array, order), padded) : undefined;
+    const b = bias ? padTo(values(bias) as Float32Array, padded) : undefined;
     const convInputs = [input, floats(`${conv.inputs[1]}__nchwc`, [padded, ...w.dims.slice(1)], weights), ...(b ? [floats(`${conv.inputs[2]}__nchwc`, [padded], b)] : [])];
     const kernel = { name: "kernel_shape", type: 7, ints: w.dims.slice(2) };
     const attributes = [...conv.attributes.filter((a) => a.name !== "kernel_shape"), kernel];
@@ -318,28 +357,70 @@ const kernelShape: Attribute = { name: "kernel_shape", type: 7, ints: [1, 1] };
 /** Activations ONNX Runtime's NCHWc Conv can apply itself (MLAS activation kinds). */
 const ACTIVATIONS = new Set(["Relu", "LeakyRelu", "Tanh", "Sigmoid"]);
 
+interface SubpixelBlock {
+  reflect: Node;
+  edge: Node;
+  conv: Node;
+  channels: number;
+  cin: number;
+}
+
 /**
- * The interleaving ConvTransposes subpixel-upsample.ts writes (stride 2, one-hot 2×2 kernels, low
- * channel 4·o + 2·py + px → output channel o), on a Conv read by nothing else, with whole blocks
- * of output channels.
+ * The sub-pixel upsamplings subpixel-upsample.ts writes — reflect Pad at the start, edge Pad at
+ * the end, Conv 3×3 to 4·Cout channels, interleaving ConvTranspose (stride 2, one-hot 2×2
+ * kernels, low channel 4·o + 2·py + px → output channel o) — each tensor read only by the next,
+ * with whole blocks of channels, and the taps parity 1 never reads exactly zero; by ConvTranspose.
  */
-function subpixelInterleaves(graph: Graph, block: number): Map<Node, { conv: Node; channels: number }> {
+function subpixelBlocks(graph: Graph, block: number): Map<Node, SubpixelBlock> {
   const made = producers(graph);
   const readers = consumers(graph);
-  const found = new Map<Node, { conv: Node; channels: number }>();
+  const found = new Map<Node, SubpixelBlock>();
+  const only = (n: Node, reader: Node) => readers.get(n.outputs[0])?.length === 1 && readers.get(n.outputs[0])![0] === reader;
+  const padOf = (n: Node, mode: string, pads: number[]) => {
+    const p = n.op === "Pad" && n.domain === "" && n.inputs.length === 2 ? graph.initializers.get(n.inputs[1]) : undefined;
+    return !!p && attr(n, "mode")?.s === mode && sameInts(values(p) as number[], pads);
+  };
   for (const n of graph.nodes) {
     if (n.op !== "ConvTranspose" || n.domain !== "" || n.inputs.length !== 2) continue;
     const channels = attr(n, "group")?.i ?? 1;
     const w = graph.initializers.get(n.inputs[1]);
     const conv = made.get(n.inputs[0]);
-    if (!w || !conv || conv.op !== "Conv" || readers.get(n.inputs[0])?.length !== 1 || channels % block !== 0) continue;
+    const edge = conv && made.get(conv.inputs[0]);
+    const reflect = edge && made.get(edge.inputs[0]);
+    if (!w || !conv || !edge || !reflect || conv.op !== "Conv" || !only(conv, n) || !only(edge, conv) || !only(reflect, edge) || channels % block !== 0) continue;
+    if (!padOf(edge, "edge", [0, 0, 0, 0, 0, 0, 1, 1]) || !padOf(reflect, "reflect", [0, 0, 1, 1, 0, 0, 0, 0])) continue;
     if (!n.attributes.every((a) => (a.name === "group" ? true : (a.name === "kernel_shape" || a.name === "strides") && sameInts(a.ints, [2, 2])))) continue;
     const k = values(w) as Float32Array;
     const oneHot = interleaveKernel(channels);
     if (!sameInts(w.dims, [4 * channels, 1, 2, 2]) || !k.every((v, i) => v === oneHot[i])) continue;
     const convW = graph.initializers.get(conv.inputs[1]);
-    if (!convW || convW.dims[0] !== 4 * channels) continue;
-    found.set(n, { conv, channels });
+    const bias = conv.inputs[2] ? graph.initializers.get(conv.inputs[2]) : undefined;
+    if (!convW || convW.dataType !== 1 || !sameInts(convW.dims.slice(2), [3, 3]) || convW.dims[0] !== 4 * channels || convW.dims[1] % block !== 0) continue;
+    if ((conv.inputs[2] && bias?.dataType !== 1) || conv.attributes.some((a) => a.name !== "kernel_shape" && !(a.name === "pads" && a.ints!.every((v) => v === 0)))) continue;
+    if (!unreadTapsAreZero(values(convW) as Float32Array, channels, convW.dims[1])) continue;
+    found.set(n, { reflect, edge, conv, channels, cin: convW.dims[1] });
   }
   return found;
+}
+
+/** Weights [Cout, Cin, 3 − py, 3 − px] of parity p = 2·py + px: its channels, without the taps it never reads. */
+function parityTaps(mixed: Float32Array, channels: number, cin: number, p: number): Float32Array {
+  const [py, px] = [p >> 1, p & 1];
+  const out = new Float32Array(channels * cin * (3 - py) * (3 - px));
+  let k = 0;
+  for (let o = 0; o < channels; o++)
+    for (let c = 0; c < cin; c++) for (let y = py; y < 3; y++) for (let x = px; x < 3; x++) out[k++] = mixed[((4 * o + p) * cin + c) * 9 + y * 3 + x];
+  return out;
+}
+
+/** Parity 1 of an axis reads low-resolution taps 1 and 2 only (subpixel-upsample.ts, MIX). */
+function unreadTapsAreZero(mixed: Float32Array, channels: number, cin: number): boolean {
+  for (let o = 0; o < channels; o++)
+    for (let p = 0; p < 4; p++)
+      for (let c = 0; c < cin; c++)
+        for (let t = 0; t < 9; t++) {
+          const unread = ((p >> 1) === 1 && t < 3) || ((p & 1) === 1 && t % 3 === 0);
+          if (unread && mixed[((4 * o + p) * cin + c) * 9 + t] !== 0) return false;
+        }
+  return true;
 }

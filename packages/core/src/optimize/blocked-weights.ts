@@ -1,23 +1,7 @@
 /**
- * Weights for ONNX Runtime's blocked (NCHWc) convs: its filter order, zero-padded channel
- * counts, and the parity-major channel order of a blocked sub-pixel conv (blocked-layout.ts).
+ * Weights for ONNX Runtime's blocked (NCHWc) convs: its filter order and zero-padded channel
+ * counts (blocked-layout.ts).
  */
-
-/** For each new channel (block, parity, lane), the sub-pixel conv's channel 4·(block·b + lane) + parity. */
-export function parityMajorOrder(channels: number, block: number): number[] {
-  const order: number[] = [];
-  for (let cb = 0; cb < channels / block; cb++) for (let parity = 0; parity < 4; parity++) for (let lane = 0; lane < block; lane++) order.push(4 * (cb * block + lane) + parity);
-  return order;
-}
-
-/** Rows (first-axis slices) of `data` in the given order. */
-export function permuteRows(data: Float32Array, order: number[] | undefined): Float32Array {
-  if (!order) return data;
-  const row = data.length / order.length;
-  const out = new Float32Array(data.length);
-  order.forEach((from, to) => out.set(data.subarray(from * row, (from + 1) * row), to * row));
-  return out;
-}
 
 /** `data` followed by zeros up to `length` (channels padded to whole blocks). */
 export function padTo(data: Float32Array, length: number): Float32Array {

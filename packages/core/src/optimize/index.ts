@@ -17,7 +17,7 @@ import { stringField } from "../onnx/protobuf.js";
  * changes, so cached optimised files are rebuilt.
  * @module
  */
-export const OPTIMIZER_VERSION = 3;
+export const OPTIMIZER_VERSION = 4;
 
 /** How many places each rewrite changed. */
 export type OptimizeReport = Record<string, number>;
