@@ -113,7 +113,11 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   const normAt = new Map(blockedNorms.flatMap((n) => [[n.mean, n] as const, [n.output, n] as const]));
   const dropped = new Set(blockedNorms.flatMap((n) => [n.centred, n.gram, ...n.gramInputs]));
   const normCentred = new Map(blockedNorms.map((n) => [n.centred, n]));
-  const stats = new Map<FusedNorm, { centred: string }>();
+  const stats = new Map<FusedNorm, { centred: string; mean?: string }>();
+  // Blocked convs written here, by the tensor they make: a norm reading one shifts its bias.
+  const convsMade = new Map<string, { conv: Node; weights: Float32Array; dims: number[]; bias?: Float32Array; input: string }>();
+  const made = producers(graph);
+  const bnOf = new Map(blockedNorms.map((n) => [n.output, made.get(n.output)!]));
 
   for (const n of graph.nodes) {
     const norm = normAt.get(n.outputs[0]);
@@ -278,7 +282,9 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     const kernel = { name: "kernel_shape", type: 7, ints: w.dims.slice(2) };
     const attributes = [...conv.attributes.filter((a) => a.name !== "kernel_shape"), kernel];
     if (outputs % block === 0) {
-      fusable.add(nchwc("Conv", convInputs, [setBlocked(conv.outputs[0], outputs)], attributes));
+      const made = nchwc("Conv", convInputs, [setBlocked(conv.outputs[0], outputs)], attributes);
+      fusable.add(made);
+      convsMade.set(conv.outputs[0], { conv: made, weights: values(w) as Float32Array, dims: w.dims, bias: bias && (values(bias) as Float32Array), input: conv.inputs[0] });
     } else {
       const raw = fresh(`${conv.outputs[0]}__nchwc`);
       nchwc("Conv", convInputs, [raw], attributes);
@@ -288,9 +294,74 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return true;
   }
 
-  /** At the norm's mean: μ, x − μ and its Gram matrix, all from the blocked x. */
+  /**
+   * The mean its input conv's output would have if that input were flat at its own estimated
+   * mean, s = b + Σ_taps W · m̂, where m̂ is known before the conv runs (a previous norm's μ'
+   * through its activation, residual sums of those, or the image's mean): written as the conv's
+   * run-time bias b − s, the conv makes x − s, close enough to centred that its Gram matrix
+   * minus N·(μ − s)(μ − s)ᵀ keeps flat images exact, and no centring pass is needed. Undefined
+   * (and nothing written) where no estimate is known.
+   */
+  function shiftProducer(norm: FusedNorm): string | undefined {
+    const p = convsMade.get(norm.x);
+    if (!p || readers.get(norm.x)?.length !== 2 || p.conv.attributes.some((a) => a.name === "activation")) return undefined;
+    const [o, i] = p.dims;
+    const estimate = meanEstimate(p.input, i);
+    if (!estimate) return undefined;
+    const name = (t: string) => fresh(`${norm.output}__nchwc_shift_${t}`);
+    const from = out.length;
+    const m = estimate();
+    const wsum = new Float32Array(o * i);
+    const taps = p.dims[2] * p.dims[3];
+    for (let k = 0; k < o * i; k++) for (let t = 0; t < taps; t++) wsum[k] += p.weights[k * taps + t];
+    const column = name("m_col");
+    emit(node("Reshape", [m, ints(name("i1"), [i, 1])], [column]));
+    const product = name("wm");
+    emit(node("MatMul", [floats(name("wsum"), [o, i], wsum), column], [product]));
+    const wm = name("wm_flat");
+    emit(node("Reshape", [product, ints(name("o"), [o])], [wm]));
+    const bias = name("bias");
+    emit(node("Neg", [wm], [bias]));
+    let shift = wm;
+    if (p.bias) {
+      shift = name("s");
+      emit(node("Add", [wm, floats(name("b"), [o], p.bias)], [shift]));
+    }
+    const added = out.splice(from);
+    out.splice(out.indexOf(p.conv), 0, ...added);
+    p.conv.inputs = [p.conv.inputs[0], p.conv.inputs[1], bias];
+    return shift;
+  }
+
+  /** m̂ for `t`, [C]: a function that writes it out, or undefined where none is known. */
+  function meanEstimate(t: string, channels: number, depth = 0): (() => string) | undefined {
+    const bn = bnOf.get(t);
+    if (bn) return () => bn.inputs[2];
+    const p = made.get(t);
+    if (p && p.domain === "" && depth < 8) {
+      const inputs = p.inputs.map((i) => (graph.initializers.has(i) ? undefined : meanEstimate(i, channels, depth + 1)));
+      if (p.op === "Pad" && inputs[0]) return inputs[0];
+      const elementwise = (ACTIVATIONS.has(p.op) && p.inputs.length === 1) || (p.op === "Add" && p.inputs.length === 2);
+      if (elementwise && inputs.every(Boolean)) {
+        return () => {
+          const estimate = fresh(`${t}__mean_estimate`);
+          emit(node(p.op, inputs.map((write) => write!()), [estimate], p.attributes));
+          return estimate;
+        };
+      }
+    }
+    if (!plain.has(t) || channels >= block) return undefined;
+    return () => {
+      const mean = fresh(`${t}__mean`);
+      emit(node("ReduceMean", [t], [mean], [intsAttr("axes", [0, 2, 3]), intAttr("keepdims", 0)]));
+      return mean;
+    };
+  }
+
+  /** At the norm's mean: μ, x − μ (or x − s) and its Gram matrix, all from the blocked x. */
   function normStatistics(norm: FusedNorm) {
     const c = norm.channels;
+    const shift = shiftProducer(norm);
     const x = needBlocked(norm.x, c);
     const name = (s: string) => fresh(`${norm.output}__nchwc_${s}`);
     // ONNX Runtime's blocked global pooling sums a whole block in one float accumulator: over a
@@ -306,6 +377,7 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     emit(node("Reshape", [rowMeans, ints(name("by_block_shape"), [c / block, -1, block])], [byBlock]));
     const mean = name("mean");
     emit(node("ReduceMean", [byBlock], [mean], [intsAttr("axes", [1]), intAttr("keepdims", 0)]));
+    if (shift) return shiftedStatistics(norm, x, mean, shift);
     emit(node("Reshape", [mean, ints(name("mean_shape"), [1, c, 1, 1])], [norm.mean]));
     plain.add(norm.mean);
     // −μ as the centring conv's bias, [C]: the [C/b, b] means need only a Reshape.
@@ -332,6 +404,56 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     return { centred };
   }
 
+  /** blockGram's [C, C] from the blocked [1, C, H, W] `x`: block pairs (i, j) give x_iᵀ·x_j, [b, b]. */
+  function shiftedStatistics(norm: FusedNorm, x: string, meanBlocks: string, shift: string) {
+    const c = norm.channels;
+    const name = (s: string) => fresh(`${norm.output}__nchwc_${s}`);
+    const offset = name("offset"); // μ − s, [C]
+    emit(node("Reshape", [meanBlocks, ints(name("c"), [c])], [offset]));
+    const mean = name("mean_c");
+    emit(node("Add", [offset, shift], [mean]));
+    emit(node("Reshape", [mean, ints(name("mean_shape"), [1, c, 1, 1])], [norm.mean]));
+    plain.add(norm.mean);
+    const gram = blockGram(x, c, name);
+    // N·Σ = Σ_p (x_p − s)(x_p − s)ᵀ − N·(μ − s)(μ − s)ᵀ
+    const shape = name("shape");
+    emit(node("Shape", [x], [shape]));
+    const hw = name("hw");
+    emit(node("Slice", [shape, ints(name("from"), [2]), ints(name("to"), [4])], [hw]));
+    const count = name("count");
+    emit(node("ReduceProd", [hw], [count], [intAttr("keepdims", 0)]));
+    const n = name("count_f");
+    emit(node("Cast", [count], [n], [intAttr("to", 1)]));
+    const column = name("offset_col");
+    emit(node("Reshape", [offset, ints(name("c1"), [c, 1])], [column]));
+    const row = name("offset_row");
+    emit(node("Reshape", [offset, ints(name("1c"), [1, c])], [row]));
+    const outer = name("outer");
+    emit(node("MatMul", [column, row], [outer]));
+    const scaled = name("outer_n");
+    emit(node("Mul", [outer, n], [scaled]));
+    emit(node("Sub", [gram, scaled], [norm.gram]));
+    plain.add(norm.gram);
+    return { centred: x, mean: offset };
+  }
+
+  function blockGram(x: string, c: number, name: (s: string) => string): string {
+    const nb = c / block;
+    const rows = name("rows");
+    emit(node("Reshape", [x, ints(name("rows_shape"), [nb, 1, -1, block])], [rows]));
+    const cols = name("cols");
+    emit(node("Reshape", [x, ints(name("cols_shape"), [1, nb, -1, block])], [cols]));
+    const rowsT = name("rowsT");
+    emit(node("Transpose", [rows], [rowsT], [{ name: "perm", type: 7, ints: [0, 1, 3, 2] }]));
+    const blocks = name("gram_blocks");
+    emit(node("MatMul", [rowsT, cols], [blocks]));
+    const ordered = name("gram_ordered");
+    emit(node("Transpose", [blocks], [ordered], [{ name: "perm", type: 7, ints: [0, 2, 1, 3] }]));
+    const gram = name("gram");
+    emit(node("Reshape", [ordered, ints(name("cc"), [c, c])], [gram]));
+    return gram;
+  }
+
   /** At the BatchNormalization: (x − μ) · √(σ'² + ε')/√(σ² + ε) + μ', one depthwise NCHWc Conv. */
   function normalise(norm: FusedNorm, bn: Node): void {
     const s = stats.get(norm)!;
@@ -347,7 +469,15 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     emit(node("Div", [scale, sd], [ratio]));
     const weights = name("scale");
     emit(node("Reshape", [ratio, ints(name("c111"), [c, 1, 1, 1])], [weights]));
-    const affine = nchwc("Conv", [s.centred, weights, convMean], [setBlocked(bn.outputs[0], c)], [intAttr("group", c), kernelShape]);
+    let bias = convMean;
+    if (s.mean) {
+      // Reading x − s, not x − μ: bias μ' − (μ − s)·weights.
+      const off = name("offset_scaled");
+      emit(node("Mul", [s.mean, ratio], [off]));
+      bias = name("bias");
+      emit(node("Sub", [convMean, off], [bias]));
+    }
+    const affine = nchwc("Conv", [s.centred, weights, bias], [setBlocked(bn.outputs[0], c)], [intAttr("group", c), kernelShape]);
     fusable.add(affine);
   }
 }
