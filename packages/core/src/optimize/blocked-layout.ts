@@ -115,7 +115,9 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   const normCentred = new Map(blockedNorms.map((n) => [n.centred, n]));
   const stats = new Map<FusedNorm, { centred: string; mean?: string }>();
   // Blocked convs written here, by the tensor they make: a norm reading one shifts its bias.
-  const convsMade = new Map<string, { conv: Node; weights: Float32Array; dims: number[]; bias?: Float32Array; input: string }>();
+  // (A sub-pixel upsampling's four parity convs count as one: their taps sum alike, as a linear
+  // interpolation keeps constants.)
+  const convsMade = new Map<string, { convs: Node[]; weights: Float32Array; dims: number[]; bias?: Float32Array; input: string }>();
   const made = producers(graph);
   const bnOf = new Map(blockedNorms.map((n) => [n.output, made.get(n.output)!]));
 
@@ -213,16 +215,19 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     const startPadded = (py: number, px: number) => (py && px ? edge : pad(edge, [0, 0, 1 - py, 1 - px, 0, 0, 0, 0, 0, 0], "reflect"));
     const mixed = values(graph.initializers.get(conv.inputs[1])!) as Float32Array;
     const bias = conv.inputs[2] ? (values(graph.initializers.get(conv.inputs[2])!) as Float32Array) : undefined;
-    const parity = [0, 1, 2, 3].map((p) => {
+    // Every parity has the same bias (the original conv's).
+    const b = bias && Float32Array.from({ length: channels }, (_, o) => bias[4 * o]);
+    const biasName = b && floats(name("b"), [channels], b);
+    const convs = [0, 1, 2, 3].map((p) => {
       const [py, px] = [p >> 1, p & 1];
       const kernel = [3 - py, 3 - px];
       const w = parityTaps(mixed, channels, cin, p);
       const inputs = [startPadded(py, px), floats(name(`w${p}`), [channels, cin, ...kernel], reorderFilter(w, [channels, cin, ...kernel], block, false))];
-      if (bias) inputs.push(floats(name(`b${p}`), [channels], Float32Array.from({ length: channels }, (_, o) => bias[4 * o + p])));
-      const out = name(`parity${p}`);
-      nchwc("Conv", inputs, [out], [{ name: "kernel_shape", type: 7, ints: kernel }]);
-      return out;
+      if (biasName) inputs.push(biasName);
+      return nchwc("Conv", inputs, [name(`parity${p}`)], [{ name: "kernel_shape", type: 7, ints: kernel }]);
     });
+    convsMade.set(n.outputs[0], { convs, weights: parityTaps(mixed, channels, cin, 0), dims: [channels, cin, 3, 3], bias: b, input: u.reflect.inputs[0] });
+    const parity = convs.map((c) => c.outputs[0]);
     const pixels = (t: string) => {
       const v = name("pixels");
       emit(node("Reshape", [t, ints(name("pixels_shape"), [0, cb, 0, 0, 1, block])], [v]));
@@ -284,7 +289,7 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
     if (outputs % block === 0) {
       const made = nchwc("Conv", convInputs, [setBlocked(conv.outputs[0], outputs)], attributes);
       fusable.add(made);
-      convsMade.set(conv.outputs[0], { conv: made, weights: values(w) as Float32Array, dims: w.dims, bias: bias && (values(bias) as Float32Array), input: conv.inputs[0] });
+      convsMade.set(conv.outputs[0], { convs: [made], weights: values(w) as Float32Array, dims: w.dims, bias: bias && (values(bias) as Float32Array), input: conv.inputs[0] });
     } else {
       const raw = fresh(`${conv.outputs[0]}__nchwc`);
       nchwc("Conv", convInputs, [raw], attributes);
@@ -304,7 +309,7 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
    */
   function shiftProducer(norm: FusedNorm): string | undefined {
     const p = convsMade.get(norm.x);
-    if (!p || readers.get(norm.x)?.length !== 2 || p.conv.attributes.some((a) => a.name === "activation")) return undefined;
+    if (!p || readers.get(norm.x)?.length !== 2 || p.convs.some((c) => c.attributes.some((a) => a.name === "activation"))) return undefined;
     const [o, i] = p.dims;
     const estimate = meanEstimate(p.input, i);
     if (!estimate) return undefined;
@@ -328,8 +333,8 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
       emit(node("Add", [wm, floats(name("b"), [o], p.bias)], [shift]));
     }
     const added = out.splice(from);
-    out.splice(out.indexOf(p.conv), 0, ...added);
-    p.conv.inputs = [p.conv.inputs[0], p.conv.inputs[1], bias];
+    out.splice(out.indexOf(p.convs[0]), 0, ...added);
+    for (const conv of p.convs) conv.inputs = [conv.inputs[0], conv.inputs[1], bias];
     return shift;
   }
 
@@ -350,7 +355,7 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
         };
       }
     }
-    if (!plain.has(t) || channels >= block) return undefined;
+    if (!plain.has(t)) return undefined;
     return () => {
       const mean = fresh(`${t}__mean`);
       emit(node("ReduceMean", [t], [mean], [intsAttr("axes", [0, 2, 3]), intAttr("keepdims", 0)]));
