@@ -9,6 +9,8 @@ import { createStylizer } from "@anime2d/node";
 import { MODEL_DIR, photo } from "../fixtures/paths.js";
 import { meanAbsDiff } from "../fixtures/images.js";
 import { unaryModel } from "../fixtures/onnx.js";
+import { decodeModel, encodeModel } from "../../packages/core/src/onnx/model.js";
+import { stringField } from "../../packages/core/src/onnx/protobuf.js";
 
 // Every style, optimised graph vs the published file, on the same float input: photos, flat
 // white/grey/dark images (where normalisation divides by a variance near zero) and one
@@ -107,6 +109,35 @@ describe("optimised graphs keep every style's output", () => {
     // Where most convs would still need reorders (CartoonGAN's norms: measured 4–5% slower), the
     // graph stays in the plain layout.
     expect(optimizeModel(readFileSync(join(MODEL_DIR, "cartoongan-light-shinkai.onnx")), { blockSize }).report.blockedLayout).toBeUndefined();
+  });
+
+  it("a blocked norm whose input is read elsewhere too is centred, not shifted, and keeps the output", async () => {
+    const blockSize = await nchwcBlockSize(ort);
+    if (!blockSize) return;
+    const spec = listStyles().find((s) => s.id === "hayao")!;
+    const source = readFileSync(join(MODEL_DIR, spec.file));
+    // The first norm's input (what the first ReduceMean reads) exposed as a second output: the
+    // conv that makes it cannot be given a shifted bias.
+    const decoded = decodeModel(source);
+    const x = decoded.graph.nodes.find((n) => n.op === "ReduceMean")!.inputs[0];
+    decoded.graph.outputs.push({ name: x, bytes: stringField(1, x) });
+    const exposed = encodeModel(decoded);
+    expect(optimizeModel(source, { blockSize }).report.shiftedNorms).toBe(13);
+    const { bytes, report } = optimizeModel(exposed, { blockSize });
+    expect(report.shiftedNorms).toBe(12);
+    const original = await ort.InferenceSession.create(source, SESSION);
+    const optimized = await ort.InferenceSession.create(bytes, SESSION);
+    try {
+      for (const input of (await inputs(spec)).filter((i) => /astronaut|white|dusk/.test(i.name))) {
+        const feed = { [spec.input.name]: new ort.Tensor("float32", input.data, [1, input.h, input.w, 3]) };
+        const a = (await original.run(feed))[spec.output.name].data as Float32Array;
+        const b = (await optimized.run(feed))[spec.output.name].data as Float32Array;
+        expect(maxAbsDiff(a, b), input.name).toBeLessThanOrEqual(MAX_DIFF);
+      }
+    } finally {
+      await original.release();
+      await optimized.release();
+    }
   });
 
   it("leaves a graph with nothing to rewrite alone", () => {

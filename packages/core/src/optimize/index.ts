@@ -69,8 +69,9 @@ export function optimizeModel(model: Uint8Array, options: OptimizeOptions = {}):
   if (options.blockSize && !options.exposeCalibrationTensors) {
     const plain = encodeModel(decoded);
     const blocked = toBlockedLayout(graph, options.blockSize, norms);
-    if (!blocked) return { bytes: plain, report, plain };
-    report.blockedLayout = blocked;
+    if (!blocked.converted) return { bytes: plain, report, plain };
+    report.blockedLayout = blocked.converted;
+    report.shiftedNorms = blocked.shiftedNorms;
     prune(graph);
     return { bytes: encodeModel(decoded, {}, { [NCHWC_DOMAIN]: 1 }), report, plain };
   }
