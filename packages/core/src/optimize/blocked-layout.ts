@@ -2,7 +2,7 @@ import { values, type Graph, type Node } from "../onnx/model.js";
 import { blockedNorms } from "./blocked-norms.js";
 import { subpixelBlocks, writeSubpixel } from "./blocked-subpixel.js";
 import { padTo, reorderFilter } from "./blocked-weights.js";
-import { ACTIVATIONS, blockedWriter, NCHWC_DOMAIN, type Blocked } from "./blocked-writer.js";
+import { ACTIVATIONS, blockedWriter, NCHWC_DOMAIN, spatialPads, type Blocked } from "./blocked-writer.js";
 import { attr, intAttr } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
 
@@ -123,10 +123,8 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   }
 
   function convertPad(n: Node, input: Blocked): boolean {
-    const pads = graph.initializers.get(n.inputs[1] ?? "");
-    if (!pads || n.inputs.length > 3 || (n.inputs[2] && !isZero(n.inputs[2]))) return false;
-    const p = values(pads) as number[];
-    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0) return false;
+    const p = spatialPads(graph, n);
+    if (!p || n.inputs.length > 3 || (n.inputs[2] && !isZero(n.inputs[2]))) return false;
     const padded = w.fresh(`${n.outputs[0]}_5d`);
     emit({ ...n, inputs: [w.view5(input.name, input.channels), w.ints(`${n.outputs[0]}_pads5`, [0, 0, p[2], p[3], 0, 0, 0, p[6], p[7], 0])], outputs: [padded] });
     w.view4(padded, input.channels, w.setBlocked(n.outputs[0], input.channels));

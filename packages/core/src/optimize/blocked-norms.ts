@@ -1,5 +1,5 @@
 import type { Node } from "../onnx/model.js";
-import { ACTIVATIONS, kernel1x1, type BlockedWriter } from "./blocked-writer.js";
+import { ACTIVATIONS, kernel1x1, spatialPads, type BlockedWriter } from "./blocked-writer.js";
 import { attr, intAttr, intsAttr, node } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
 
@@ -129,7 +129,7 @@ export function blockedNorms(w: BlockedWriter, norms: FusedNorm[]) {
     const p = w.made.get(t);
     if (p && p.domain === "" && depth < 8) {
       const inputs = p.inputs.map((i) => (w.graph.initializers.has(i) ? undefined : meanEstimate(i, channels, depth + 1)));
-      if (p.op === "Pad" && inputs[0]) return inputs[0];
+      if (p.op === "Pad" && inputs[0] && spatialPads(w.graph, p)) return inputs[0];
       const elementwise = (ACTIVATIONS.has(p.op) && p.inputs.length === 1) || (p.op === "Add" && p.inputs.length === 2);
       if (elementwise && inputs.every(Boolean)) {
         return () => {

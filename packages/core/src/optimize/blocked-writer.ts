@@ -1,4 +1,4 @@
-import { floatTensor, int64Tensor, type Attribute, type Graph, type Node } from "../onnx/model.js";
+import { floatTensor, int64Tensor, values, type Attribute, type Graph, type Node } from "../onnx/model.js";
 import { consumers, intAttr, nameMaker, node, producers } from "./graph-tools.js";
 
 /**
@@ -14,6 +14,13 @@ export const ACTIVATIONS = new Set(["Relu", "LeakyRelu", "Tanh", "Sigmoid"]);
 
 /** A 1×1 kernel, as the depthwise NCHWc convs of the norms use. */
 export const kernel1x1: Attribute = { name: "kernel_shape", type: 7, ints: [1, 1] };
+
+/** A Pad's constant pads when they pad H and W only ([1, C, H, W]: C kept, blocks untouched). */
+export function spatialPads(graph: Graph, pad: Node): number[] | undefined {
+  const pads = graph.initializers.get(pad.inputs[1] ?? "");
+  const p = pads && (values(pads) as number[]);
+  return p && p.length === 8 && p[0] === 0 && p[1] === 0 && p[4] === 0 && p[5] === 0 ? p : undefined;
+}
 
 /** The blocked copy of a tensor: its name, and its channel count (a multiple of the block). */
 export interface Blocked {
