@@ -96,7 +96,7 @@ export function blockedNorms(w: BlockedWriter, norms: FusedNorm[]) {
     const p = w.convsMade.get(norm.x);
     if (!p || w.readers.get(norm.x)?.length !== 2 || p.convs.some((c) => attr(c, "activation"))) return undefined;
     const [o, i, kh, kw] = p.dims;
-    const estimate = meanEstimate(p.input, i);
+    const estimate = meanEstimate(p.input, i, p.convs[0]);
     if (!estimate) return undefined;
     const name = (t: string) => w.fresh(`${norm.output}__nchwc_shift_${t}`);
     return w.before(p.convs[0], () => {
@@ -123,12 +123,12 @@ export function blockedNorms(w: BlockedWriter, norms: FusedNorm[]) {
    * mean μ' (its BatchNormalization's); activations and residual sums apply to the estimates;
    * pads keep them; a plain tensor is averaged. Undefined where none of these holds.
    */
-  function meanEstimate(t: string, channels: number, depth = 0): (() => string) | undefined {
+  function meanEstimate(t: string, channels: number, anchor: Node, depth = 0): (() => string) | undefined {
     const bn = bnOf.get(t);
     if (bn) return () => bn.inputs[2];
     const p = w.made.get(t);
     if (p && p.domain === "" && depth < 8) {
-      const inputs = p.inputs.map((i) => (w.graph.initializers.has(i) ? undefined : meanEstimate(i, channels, depth + 1)));
+      const inputs = p.inputs.map((i) => (w.graph.initializers.has(i) ? undefined : meanEstimate(i, channels, anchor, depth + 1)));
       if (p.op === "Pad" && inputs[0] && spatialPads(w.graph, p)) return inputs[0];
       const elementwise = (ACTIVATIONS.has(p.op) && p.inputs.length === 1) || (p.op === "Add" && p.inputs.length === 2);
       if (elementwise && inputs.every(Boolean)) {
@@ -139,12 +139,19 @@ export function blockedNorms(w: BlockedWriter, norms: FusedNorm[]) {
         };
       }
     }
-    if (!w.plain.has(t)) return undefined;
+    // Averaged only if its plain copy is written before the conv (the estimate goes there).
+    if (!w.plain.has(t) || !writtenBefore(t, anchor)) return undefined;
     return () => {
       const mean = w.fresh(`${t}__mean`);
       emit(node("ReduceMean", [t], [mean], [intsAttr("axes", [0, 2, 3]), intAttr("keepdims", 0)]));
       return mean;
     };
+  }
+
+  function writtenBefore(t: string, anchor: Node): boolean {
+    if (w.graph.inputs.some((i) => i.name === t)) return true;
+    const at = w.out.findIndex((n) => n.outputs.includes(t));
+    return at >= 0 && at < w.out.indexOf(anchor);
   }
 
   /**
