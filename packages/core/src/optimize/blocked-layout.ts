@@ -43,7 +43,7 @@ export function toBlockedLayout(graph: Graph, block: number, norms: FusedNorm[])
   let converted = 0;
   // Sub-pixel upsamplings run blocked by parity: their pads and conv are written at the
   // interleaving ConvTranspose, which reads nothing else.
-  const upsamples = subpixelBlocks(graph, block);
+  const upsamples = subpixelBlocks(w);
   const inUpsample = new Set([...upsamples.values()].flatMap((u) => [u.reflect, u.edge, u.conv]));
   // Norms over whole blocks of channels are computed blocked; their Gram-matrix nodes go.
   const normsHere = norms.filter((n) => n.channels % block === 0);

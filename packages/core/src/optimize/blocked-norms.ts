@@ -1,6 +1,6 @@
 import type { Node } from "../onnx/model.js";
 import { ACTIVATIONS, kernel1x1, spatialPads, type BlockedWriter } from "./blocked-writer.js";
-import { attr, intAttr, intsAttr, node } from "./graph-tools.js";
+import { attr, intAttr, intsAttr, node, pixelCountNodes } from "./graph-tools.js";
 import type { FusedNorm } from "./instance-norm.js";
 
 /**
@@ -54,7 +54,9 @@ export function blockedNorms(w: BlockedWriter, norms: FusedNorm[]) {
     const outer = name("outer");
     emit(node("MatMul", [column, row], [outer]));
     const scaled = name("outer_n");
-    emit(node("Mul", [outer, pixelCount(x, name)], [scaled]));
+    const pixels = pixelCountNodes(x, name, ints);
+    pixels.nodes.forEach(emit);
+    emit(node("Mul", [outer, pixels.count], [scaled]));
     emit(node("Sub", [gram, scaled], [norm.gram]));
     taken.set(norm, { tensor: x, offset: mean });
   }
@@ -192,16 +194,4 @@ export function blockedNorms(w: BlockedWriter, norms: FusedNorm[]) {
     return output;
   }
 
-  /** H·W of `x`, as a float scalar. */
-  function pixelCount(x: string, name: (s: string) => string): string {
-    const shape = name("shape");
-    emit(node("Shape", [x], [shape]));
-    const hw = name("hw");
-    emit(node("Slice", [shape, ints(name("from"), [2]), ints(name("to"), [4])], [hw]));
-    const count = name("count");
-    emit(node("ReduceProd", [hw], [count], [intAttr("keepdims", 0)]));
-    const n = name("count_f");
-    emit(node("Cast", [count], [n], [intAttr("to", 1)]));
-    return n;
-  }
 }

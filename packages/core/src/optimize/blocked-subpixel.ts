@@ -1,7 +1,7 @@
-import { values, type Graph, type Node } from "../onnx/model.js";
+import { values, type Node } from "../onnx/model.js";
 import { reorderFilter } from "./blocked-weights.js";
 import type { BlockedWriter } from "./blocked-writer.js";
-import { attr, consumers, intAttr, node, producers, sameInts } from "./graph-tools.js";
+import { attr, intAttr, node, onlyReader, sameInts } from "./graph-tools.js";
 import { interleaveKernel } from "./subpixel-upsample.js";
 
 /**
@@ -26,11 +26,10 @@ export interface SubpixelBlock {
  * — each tensor read only by the next, with whole blocks of channels, and the taps parity 1
  * never reads exactly zero; by ConvTranspose.
  */
-export function subpixelBlocks(graph: Graph, block: number): Map<Node, SubpixelBlock> {
-  const made = producers(graph);
-  const readers = consumers(graph);
+export function subpixelBlocks(w: BlockedWriter): Map<Node, SubpixelBlock> {
+  const { graph, block, made, readers } = w;
   const found = new Map<Node, SubpixelBlock>();
-  const only = (n: Node, reader: Node) => readers.get(n.outputs[0])?.length === 1 && readers.get(n.outputs[0])![0] === reader;
+  const only = (n: Node, reader: Node) => onlyReader(readers, n.outputs[0]) === reader;
   const padOf = (n: Node, mode: string, pads: number[]) => {
     const p = n.op === "Pad" && n.domain === "" && n.inputs.length === 2 ? graph.initializers.get(n.inputs[1]) : undefined;
     return !!p && attr(n, "mode")?.s === mode && sameInts(values(p) as number[], pads);
@@ -86,16 +85,17 @@ export function writeSubpixel(w: BlockedWriter, n: Node, u: SubpixelBlock): void
   // Every parity has the original conv's bias.
   const b = bias && Float32Array.from({ length: channels }, (_, o) => bias[4 * o]);
   const biasName = b && floats(name("b"), [channels], b);
-  const convs = [0, 1, 2, 3].map((p) => {
+  const taps = [0, 1, 2, 3].map((p) => parityTaps(mixed, channels, cin, p));
+  const convs = taps.map((t, p) => {
     const [py, px] = [p >> 1, p & 1];
     const kernel = [3 - py, 3 - px];
-    const weights = reorderFilter(parityTaps(mixed, channels, cin, p), [channels, cin, ...kernel], block, false);
+    const weights = reorderFilter(t, [channels, cin, ...kernel], block, false);
     const inputs = [startPadded(py, px), floats(name(`w${p}`), [channels, cin, ...kernel], weights)];
     if (biasName) inputs.push(biasName);
     return w.nchwc("Conv", inputs, [name(`parity${p}`)], [{ name: "kernel_shape", type: 7, ints: kernel }]);
   });
   // Their taps sum alike (a linear interpolation keeps constants): parity 0's stand for all.
-  w.convsMade.set(n.outputs[0], { convs, weights: parityTaps(mixed, channels, cin, 0), dims: [channels, cin, 3, 3], bias: b, input: u.reflect.inputs[0] });
+  w.convsMade.set(n.outputs[0], { convs, weights: taps[0], dims: [channels, cin, 3, 3], bias: b, input: u.reflect.inputs[0] });
 
   const pixels = (t: string) => {
     const v = name("pixels");

@@ -55,6 +55,27 @@ export function consumers(graph: Graph): Map<string, (Node | undefined)[]> {
   return map;
 }
 
+/** The one node reading `name`, if exactly one node (and no graph output) reads it. */
+export function onlyReader(readers: Map<string, (Node | undefined)[]>, name: string): Node | undefined {
+  const list = readers.get(name);
+  return list?.length === 1 ? list[0] : undefined;
+}
+
+/**
+ * Nodes computing H·W of a [N, C, H, W] tensor as a float scalar, from its shape (sizes are
+ * dynamic): `name` and `ints` make the node's tensor and constant names.
+ */
+export function pixelCountNodes(x: string, name: (s: string) => string, ints: (s: string, data: number[]) => string): { nodes: Node[]; count: string } {
+  const [shape, hw, product, count] = ["shape", "hw", "count", "count_f"].map(name);
+  const nodes = [
+    node("Shape", [x], [shape]),
+    node("Slice", [shape, ints("from", [2]), ints("to", [4])], [hw]),
+    node("ReduceProd", [hw], [product], [intAttr("keepdims", 0)]),
+    node("Cast", [product], [count], [intAttr("to", 1)]),
+  ];
+  return { nodes, count };
+}
+
 /** The node producing each tensor. */
 export function producers(graph: Graph): Map<string, Node> {
   const map = new Map<string, Node>();

@@ -1,5 +1,5 @@
 import { floatTensor, int64Tensor, type Graph, type Node } from "../onnx/model.js";
-import { attr, constantFloats, constantScalar, consumers, floatAttr, intAttr, intsAttr, isPlainConv, nameMaker, node, producers, sameInts } from "./graph-tools.js";
+import { attr, constantFloats, constantScalar, consumers, floatAttr, intAttr, intsAttr, isPlainConv, nameMaker, node, onlyReader, pixelCountNodes, producers, sameInts } from "./graph-tools.js";
 
 /**
  * Instance norms spelled out as ReduceMean/Sub/Mul/Sqrt/Div chains (NCHW, after the layout
@@ -75,12 +75,12 @@ function findAdaptiveNorm(graph: Graph): AdaptiveNorm | undefined {
     const moments = matchMoments(graph, made, div.inputs[1]);
     const sub = made.get(div.inputs[0]);
     if (!moments || !sub || sub.op !== "Sub" || !sameInts(sub.inputs, [moments.x, moments.mean])) continue;
-    const mul = only(readers, div.outputs[0]);
+    const mul = onlyReader(readers, div.outputs[0]);
     if (!mul || mul.op !== "Mul") continue;
     const other = mul.inputs[0] === div.outputs[0] ? mul.inputs[1] : mul.inputs[0];
     const convMoments = matchMoments(graph, made, other);
     if (!convMoments) continue;
-    const add = only(readers, mul.outputs[0]);
+    const add = onlyReader(readers, mul.outputs[0]);
     if (!add || add.op !== "Add" || !add.inputs.includes(mul.outputs[0]) || !add.inputs.includes(convMoments.mean)) continue;
     const conv = made.get(convMoments.x);
     const weights = conv && pointwiseConv(graph, conv, moments.x);
@@ -129,11 +129,6 @@ function pointwiseConv(graph: Graph, conv: Node, x: string): Float32Array | unde
   return data;
 }
 
-function only(readers: Map<string, (Node | undefined)[]>, name: string): Node | undefined {
-  const list = readers.get(name);
-  return list?.length === 1 ? list[0] : undefined;
-}
-
 /** True when nothing outside `nodes` reads their outputs, except `output`. */
 function closed(nodes: Node[], readers: Map<string, (Node | undefined)[]>, output: string): boolean {
   const set = new Set(nodes);
@@ -160,7 +155,8 @@ function replace(graph: Graph, m: AdaptiveNorm): FusedNorm {
   const w = constant("w", [c, c], m.weights);
   const eye = constant("eye", [c, c], identity);
   const eps2 = constant("eps", [], Float32Array.of(m.convMoments.eps));
-  const [mean, centred, flat, flatT, gram, pixels, pixelCount, count, inverse, cov] = ["mean", "centred", "flat", "flatT", "gram", "hw", "n", "nf", "inv", "cov"].map(name);
+  const [mean, centred, flat, flatT, gram, inverse, cov] = ["mean", "centred", "flat", "flatT", "gram", "inv", "cov"].map(name);
+  const pixels = pixelCountNodes(centred, name, ints);
   const [diag, variance, wCov, wCovW, convVariance, convVarEps, scale, meanColumn, convMean, convMeanFlat] = [
     "diag", "var", "wcov", "wcovw", "cvar", "cvareps", "scale", "mcol", "cmean", "cmeanflat",
   ].map(name);
@@ -171,11 +167,8 @@ function replace(graph: Graph, m: AdaptiveNorm): FusedNorm {
     node("Transpose", [flat], [flatT], [intsAttr("perm", [1, 0])]),
     node("MatMul", [flat, flatT], [gram]),
     // 1/N, N = H·W, from the input's shape.
-    node("Shape", [centred], [pixels]),
-    node("Slice", [pixels, ints("from", [2]), ints("to", [4])], [pixelCount]),
-    node("ReduceProd", [pixelCount], [count], [intAttr("keepdims", 0)]),
-    node("Cast", [count], [inverse + "_f"], [intAttr("to", 1)]),
-    node("Reciprocal", [inverse + "_f"], [inverse]),
+    ...pixels.nodes,
+    node("Reciprocal", [pixels.count], [inverse]),
     node("Mul", [gram, inverse], [cov]),
     // σ² = diag(Σ); σ'² = diag(W Σ Wᵀ) = rowsum((W Σ) ⊙ W).
     node("Mul", [cov, eye], [diag]),

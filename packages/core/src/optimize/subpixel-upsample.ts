@@ -1,5 +1,5 @@
 import { floatTensor, int64Tensor, values, type Graph, type Node } from "../onnx/model.js";
-import { attr, constantFloats, consumers, intAttr, intsAttr, isPlainConv, nameMaker, node, producers, sameInts } from "./graph-tools.js";
+import { attr, constantFloats, consumers, intAttr, intsAttr, isPlainConv, nameMaker, node, onlyReader, producers, sameInts } from "./graph-tools.js";
 import { symbolicShape } from "./shape-symbols.js";
 
 /**
@@ -130,11 +130,11 @@ function matchBlock(graph: Graph, made: Map<string, Node>, readers: Map<string, 
   const sizes = symbolicShape(graph, made, resize.inputs[3], x);
   const twice = [1, 1, 2, 2].map((k, axis) => ({ axis, k }));
   if (!sizes || sizes.length !== 4 || !sizes.every((t, i) => t.axis === twice[i].axis && t.k === twice[i].k)) return undefined;
-  const pad = single(readers, resize.outputs[0]);
+  const pad = onlyReader(readers, resize.outputs[0]);
   if (pad?.op !== "Pad" || pad.inputs.length !== 2 || attr(pad, "mode")?.s !== "reflect") return undefined;
   const pads = graph.initializers.get(pad.inputs[1]);
   if (!pads || !sameInts(values(pads) as number[], [0, 0, 1, 1, 0, 0, 1, 1])) return undefined;
-  const conv = single(readers, pad.outputs[0]);
+  const conv = onlyReader(readers, pad.outputs[0]);
   if (conv?.op !== "Conv" || conv.inputs.length < 2 || conv.inputs.length > 3) return undefined;
   const w = graph.initializers.get(conv.inputs[1]);
   const weights = constantFloats(graph, conv.inputs[1]);
@@ -142,9 +142,4 @@ function matchBlock(graph: Graph, made: Map<string, Node>, readers: Map<string, 
   if (conv.inputs[2] && !constantFloats(graph, conv.inputs[2])) return undefined;
   if (!isPlainConv(conv, [3, 3])) return undefined;
   return { pad, conv, weights, cout: w.dims[0], cin: w.dims[1] };
-}
-
-function single(readers: Map<string, (Node | undefined)[]>, name: string): Node | undefined {
-  const list = readers.get(name);
-  return list?.length === 1 ? list[0] : undefined;
 }
